@@ -1,0 +1,71 @@
+"""Typed models shared by every layer. Nothing here imports another warroom layer."""
+
+from warroom.domain.debate import (
+    Citation,
+    Claim,
+    CodeFindings,
+    Critique,
+    DebateTurn,
+    DomainFindings,
+    FaultType,
+    Hypothesis,
+    LogFindings,
+    Objection,
+    Rebuttal,
+    Response,
+    StruckClaim,
+)
+from warroom.domain.events import RunEvent, RunEventType
+from warroom.domain.evidence import (
+    Evidence,
+    EvidenceKind,
+    EvidencePack,
+    EvidenceSource,
+    SuspectScore,
+    TimeWindow,
+)
+from warroom.domain.incident import Asset, AssetKind, AssetState, Incident, Severity, new_id
+from warroom.domain.verdict import (
+    Alternative,
+    EvidenceLink,
+    Report,
+    RiskLevel,
+    RoleUsage,
+    Verdict,
+)
+
+__all__ = [
+    "Alternative",
+    "Asset",
+    "AssetKind",
+    "AssetState",
+    "Citation",
+    "Claim",
+    "CodeFindings",
+    "Critique",
+    "DebateTurn",
+    "DomainFindings",
+    "Evidence",
+    "EvidenceKind",
+    "EvidenceLink",
+    "EvidencePack",
+    "EvidenceSource",
+    "FaultType",
+    "Hypothesis",
+    "Incident",
+    "LogFindings",
+    "Objection",
+    "Rebuttal",
+    "Report",
+    "Response",
+    "RiskLevel",
+    "RoleUsage",
+    "RunEvent",
+    "RunEventType",
+    "Severity",
+    "StruckClaim",
+    "SuspectScore",
+    "TimeWindow",
+    "Verdict",
+    "new_id",
+]

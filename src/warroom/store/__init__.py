@@ -1,0 +1,40 @@
+"""Persistence: SQL tables behind repository methods that speak domain models, and a
+content-addressed blob folder for raw files.
+
+Open with ``store = await open_store(settings)`` (migrates the database to the newest
+revision), close with ``await store.close()``. Errors are drawn in ``errors.py``.
+"""
+
+from warroom.store.blobs import BlobStore
+from warroom.store.errors import (
+    AlreadyExistsError,
+    BlobNotFoundError,
+    InvalidBlobIdError,
+    NaiveDatetimeError,
+    NotFoundError,
+    RunStateError,
+    StoreError,
+    StoreInputError,
+    UnknownIncidentError,
+    UnknownRunError,
+)
+from warroom.store.runs import RunInfo, RunStatus
+from warroom.store.store import Store, open_store
+
+__all__ = [
+    "AlreadyExistsError",
+    "BlobNotFoundError",
+    "BlobStore",
+    "InvalidBlobIdError",
+    "NaiveDatetimeError",
+    "NotFoundError",
+    "RunInfo",
+    "RunStateError",
+    "RunStatus",
+    "Store",
+    "StoreError",
+    "StoreInputError",
+    "UnknownIncidentError",
+    "UnknownRunError",
+    "open_store",
+]
