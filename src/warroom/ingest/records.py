@@ -55,6 +55,8 @@ class IngestError:
     line: int | None
     expected: str
     found: str
+    # The file as a whole fits no telemetry format (as opposed to a bad line in a known one).
+    unrecognised: bool = False
 
     def message(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -71,6 +73,7 @@ class Telemetry:
     errors: list[IngestError] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # files that loaded
     skipped: list[str] = field(default_factory=list)  # files outside the window
+    ignored: list[str] = field(default_factory=list)  # files in folders that are not telemetry
 
     def extend(self, other: Telemetry) -> None:
         self.logs.extend(other.logs)
@@ -79,3 +82,4 @@ class Telemetry:
         self.errors.extend(other.errors)
         self.files.extend(other.files)
         self.skipped.extend(other.skipped)
+        self.ignored.extend(other.ignored)

@@ -1,0 +1,338 @@
+"""The command line: `warroom investigate`, `warroom demo`, `warroom runs ...`.
+
+Bad input exits with code 2 and a message that says what was expected; a file that fails to
+load is named with its line, and the other files are still investigated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from warroom.config import Settings
+from warroom.domain.events import RunEventType
+from warroom.domain.incident import Asset, AssetKind, Severity
+from warroom.flows.investigation import (
+    Investigation,
+    InvestigationRequest,
+    NoTelemetryError,
+    incident_for,
+    investigate,
+)
+from warroom.report import render_report
+from warroom.samples import load_sample_manifest, sample_path
+from warroom.store import BlobStore, Store, open_store
+
+app = typer.Typer(
+    name="warroom",
+    help="Evidence-first root-cause analysis, argued out by a panel of agents.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+runs_app = typer.Typer(help="Stored runs and their events.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+out = Console()
+err = Console(stderr=True)
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$", re.IGNORECASE)
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> timedelta:
+    match = _DURATION.match(text)
+    if not match:
+        raise typer.BadParameter(f"expected a duration like 30m, 2h or 90s, got '{text}'")
+    value, unit = float(match.group(1)), (match.group(2) or "m").lower()
+    if value <= 0:
+        raise typer.BadParameter(f"the window must be positive, got '{text}'")
+    return timedelta(seconds=value * _UNITS[unit])
+
+
+def parse_time(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(
+            "expected a time like '2023-01-30 11:59:21' or '2023-01-30T11:59:21Z' (UTC), "
+            f"got '{text}'"
+        ) from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class StoreSink:
+    """Appends a run's events to the store as they happen."""
+
+    def __init__(self, store: Store, run_id: str):
+        self.store = store
+        self.run_id = run_id
+
+    async def emit(self, type: RunEventType, role: str | None, payload: dict[str, Any]) -> None:
+        await self.store.append_event(run_id=self.run_id, type=type, role=role, payload=payload)
+
+
+async def _run_investigation(
+    request: InvestigationRequest, settings: Settings, *, show_progress: bool
+) -> Investigation:
+    store = await open_store(settings)
+    try:
+        incident = incident_for(request)
+        await store.add_incident(incident=incident)
+        run_id = await store.create_run(incident_id=incident.id, kind="investigation")
+        sink = StoreSink(store, run_id)
+        progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not show_progress,
+        )
+        steps = ["ingest", "evidence", "debate", "report"]
+        with progress:
+            task = progress.add_task("ingest", total=len(steps))
+
+            def on_step(name: str) -> None:
+                progress.update(task, description=name, completed=steps.index(name))
+
+            def on_file(path: str) -> None:
+                progress.update(task, description=f"ingest {Path(path).name}")
+
+            try:
+                result = await investigate(
+                    request,
+                    settings=settings,
+                    incident=incident,
+                    sink=sink,
+                    on_step=on_step,
+                    on_file=on_file,
+                )
+            except Exception as exc:
+                await store.set_run_status(run_id=run_id, status="failed", error=str(exc))
+                raise
+            progress.update(task, completed=len(steps))
+        blobs = BlobStore(settings.blob_dir)
+        for file in result.telemetry.files:
+            sha, size = blobs.put_file(Path(file))
+            await store.add_asset(
+                asset=Asset(
+                    incident_id=incident.id, kind=AssetKind.LOGS, name=file, sha256=sha, size=size
+                )
+            )
+        await store.save_evidence(incident_id=incident.id, items=result.pack.items)
+        await store.save_verdict(
+            incident_id=incident.id, run_id=run_id, verdict=result.report.verdict
+        )
+        report = result.report.model_copy(update={"run_id": run_id})
+        await store.save_report(report=report)
+        await store.set_run_status(run_id=run_id, status="succeeded")
+        result.report = report
+        return result
+    finally:
+        await store.close()
+
+
+def _emit(result: Investigation, fmt: str, lang: str, out_file: Path | None) -> None:
+    text = render_report(result.report, fmt, lang)  # type: ignore[arg-type]
+    if out_file:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        out_file.write_text(text, encoding="utf-8")
+        err.print(f"report written to {out_file}")
+    elif fmt == "md" and sys.stdout.isatty():
+        out.print(Markdown(text))
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    ignored = result.telemetry.ignored
+    if ignored:
+        err.print(
+            f"note: passed over {len(ignored)} file(s) that hold no telemetry, e.g. {ignored[0]}"
+        )
+    for problem in result.errors:
+        err.print(f"[yellow]error[/]: {problem.message()}")
+    if result.report.run_id:
+        err.print(
+            f"run {result.report.run_id}: replay with `warroom runs show {result.report.run_id}`"
+        )
+
+
+Fmt = Annotated[str, typer.Option("--format", "-f", help="md, json or html")]
+Lang = Annotated[str, typer.Option("--lang", help="en or zh")]
+
+
+def _check_choice(value: str, choices: tuple[str, ...], name: str) -> str:
+    if value not in choices:
+        raise typer.BadParameter(f"{name} must be one of {', '.join(choices)}, got '{value}'")
+    return value
+
+
+@app.command("investigate")
+def investigate_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Log, metric and trace files or folders.")],
+    at: Annotated[str, typer.Option("--at", help="Alert time, UTC: '2023-01-30 11:59:21'.")],
+    window: Annotated[str, typer.Option(help="Telemetry window around the alert.")] = "30m",
+    lang: Lang = "en",
+    fmt: Fmt = "md",
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write the report here.")] = None,
+    title: Annotated[str, typer.Option(help="Incident title.")] = "",
+    severity: Annotated[str, typer.Option(help="critical, high, medium or low")] = "high",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Investigate an incident from telemetry files and print the report."""
+    _check_choice(lang, ("en", "zh"), "--lang")
+    _check_choice(fmt, ("md", "json", "html"), "--format")
+    _check_choice(severity, tuple(s.value for s in Severity), "--severity")
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise typer.BadParameter(f"no such file or folder: {', '.join(missing)}")
+    request = InvestigationRequest(
+        paths=paths,
+        alert_time=parse_time(at),
+        window=parse_duration(window),
+        lang=lang,
+        title=title,
+        severity=Severity(severity),
+    )
+    _investigate_and_print(request, fmt, lang, out_file, quiet)
+
+
+def _investigate_and_print(
+    request: InvestigationRequest, fmt: str, lang: str, out_file: Path | None, quiet: bool
+) -> None:
+    settings = Settings()
+    try:
+        result = asyncio.run(
+            _run_investigation(request, settings, show_progress=not quiet and err.is_terminal)
+        )
+    except NoTelemetryError as exc:
+        err.print(f"[red]error[/]: {exc}")
+        raise typer.Exit(2) from None
+    _emit(result, fmt, lang, out_file)
+    if result.errors:
+        raise typer.Exit(2)
+
+
+@app.command()
+def demo(
+    lang: Lang = "en",
+    fmt: Fmt = "md",
+    out_file: Annotated[Path | None, typer.Option("--out")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Investigate the sample incident that ships with warroom and print the report."""
+    _check_choice(lang, ("en", "zh"), "--lang")
+    _check_choice(fmt, ("md", "json", "html"), "--format")
+    manifest = load_sample_manifest()
+    alert = manifest.get("alert", {})
+    labels = alert.get("labels", {}) if isinstance(alert, dict) else {}
+    request = InvestigationRequest(
+        paths=[sample_path() / "logs", sample_path() / "metrics", sample_path() / "traces"],
+        alert_time=parse_time(str(manifest["alert_time"])),
+        window=parse_duration(str(manifest.get("window", "30m"))),
+        lang=lang,
+        title=str(manifest.get("title", "")),
+        description=str(manifest.get("description", "")),
+        severity=Severity(str(manifest.get("severity", "high"))),
+        alert_text=json.dumps(alert, ensure_ascii=False) if alert else None,
+        alert_entity=str(labels.get("service")) if labels.get("service") else None,
+        metadata={"teams": manifest.get("teams", {}), "sample": "checkout-outage"},
+    )
+    _investigate_and_print(request, fmt, lang, out_file, quiet)
+
+
+@runs_app.command("show")
+def runs_show(
+    run_id: Annotated[str, typer.Argument(help="The run id printed after an investigation.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the events as JSON lines.")
+    ] = False,
+) -> None:
+    """Replay a stored run's events, in order."""
+
+    async def load() -> tuple[Any, list[Any]]:
+        store = await open_store(Settings())
+        try:
+            return await store.get_run(run_id=run_id), await store.events(run_id=run_id)
+        finally:
+            await store.close()
+
+    run, events = asyncio.run(load())
+    if run is None:
+        err.print(f"[red]error[/]: no run with id '{run_id}'; list runs with `warroom runs list`")
+        raise typer.Exit(2)
+    if as_json:
+        for event in events:
+            sys.stdout.write(event.model_dump_json() + "\n")
+        return
+    table = Table(title=f"run {run_id} ({run.status})", show_lines=False)
+    for column in ("seq", "at", "type", "role", "what"):
+        table.add_column(column)
+    for event in events:
+        table.add_row(
+            str(event.seq),
+            f"{event.at:%H:%M:%S}",
+            str(event.type),
+            event.role or "",
+            _event_line(event.type, event.payload),
+        )
+    out.print(table)
+
+
+def _event_line(type: str, payload: dict[str, Any]) -> str:
+    if type == RunEventType.AGENT_MESSAGE:
+        flag = " [degraded]" if payload.get("degraded") else ""
+        return f"round {payload.get('round')}: {payload.get('summary', '')}{flag}"[:160]
+    if type == RunEventType.CLAIM_STRUCK:
+        return f"struck ({payload.get('reason')}): {payload.get('detail', '')}"[:160]
+    if type == RunEventType.VERDICT:
+        return (
+            f"{payload.get('component')} / {payload.get('fault_type')}: "
+            f"confidence {payload.get('confidence')}"
+        )
+    if type == RunEventType.MODEL_USAGE:
+        return (
+            f"{payload.get('model')}: {payload.get('input_tokens')} in / "
+            f"{payload.get('output_tokens')} out, ${payload.get('cost_usd', 0):.4f}"
+        )
+    return json.dumps(payload, ensure_ascii=False, default=str)[:160]
+
+
+@runs_app.command("list")
+def runs_list(limit: Annotated[int, typer.Option(min=1, max=1000)] = 20) -> None:
+    """The most recent runs."""
+
+    async def load() -> list[Any]:
+        store = await open_store(Settings())
+        try:
+            return list(await store.list_runs(limit=limit))
+        finally:
+            await store.close()
+
+    table = Table(title="runs")
+    for column in ("id", "incident", "kind", "status", "created"):
+        table.add_column(column)
+    for run in asyncio.run(load()):
+        table.add_row(
+            run.id,
+            run.incident_id or "",
+            run.kind,
+            run.status,
+            f"{run.created_at:%Y-%m-%d %H:%M:%S}",
+        )
+    out.print(table)
+
+
+def main() -> None:
+    app()
