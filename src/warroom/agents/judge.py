@@ -43,6 +43,21 @@ def _risk(case: CaseFile, affected: int) -> RiskLevel:
     return levels[min(base, 3)]
 
 
+def _first_sign(case: CaseFile, winner: Hypothesis, victims: list[str]) -> str:
+    """The earliest strong finding about the winner, in words, and who suffered after it."""
+    cited = {i for claim in winner.claims for i in claim.evidence_ids}
+    own = [
+        e for e in case.own_evidence(winner.component) if e.id in cited and e.onset is not None
+    ] or case.own_evidence(winner.component)
+    if not own:
+        return winner.statement
+    strong = [e for e in own if e.score >= 0.5 * own[0].score] or own
+    first = min(strong, key=lambda e: (e.onset or case.incident.alert_time, -e.score))
+    if victims:
+        return say("root_cause_detail", case.lang, first=first.summary, victims=", ".join(victims))
+    return say("root_cause_alone", case.lang, first=first.summary)
+
+
 def _why_lost(case: CaseFile, loser: Hypothesis, winner: Hypothesis) -> str:
     lang = case.lang
     if not loser.claims:
@@ -104,7 +119,7 @@ def offline(
             lang,
             component=c,
             fault=say(f"fault.{winner.fault_type.value}", lang),
-            detail=winner.statement,
+            detail=_first_sign(case, winner, victims),
         ),
         evidence_chain=chain,
         fix_suggestion=fix,

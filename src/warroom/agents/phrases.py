@@ -139,6 +139,14 @@ _PHRASES: dict[str, dict[str, str]] = {
         "en": "{component}: {fault}. {detail}",
         "zh": "{component}：{fault}。{detail}",
     },
+    "root_cause_detail": {
+        "en": "First sign: {first}. Then its callers failed: {victims}.",
+        "zh": "最早迹象：{first}。随后其上游调用方出现故障：{victims}。",
+    },
+    "root_cause_alone": {
+        "en": "First sign: {first}.",
+        "zh": "最早迹象：{first}。",
+    },
     "fault.cpu_contention": {"en": "CPU contention", "zh": "CPU 争用"},
     "fault.memory_pressure": {"en": "memory pressure", "zh": "内存压力"},
     "fault.network_delay": {"en": "network delay", "zh": "网络延迟"},

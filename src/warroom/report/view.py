@@ -23,6 +23,7 @@ from warroom.report.i18n import label, t, yes_no
 
 OTHER_EVIDENCE_LIMIT = 30
 SUSPECT_LIMIT = 10
+SUSPECT_CITATIONS = 5
 ONE_LINE_LIMIT = 300
 _SOURCE_LINES_SHOWN = 8
 
@@ -278,7 +279,8 @@ def build_view(report: Report, lang: str) -> ReportView:
                 score=f"{s.score:.2f}",
                 fault_type=label("fault", s.fault_type, lang),
                 reasons="; ".join(s.reasons),
-                citations=[cite(eid) for eid in s.evidence_ids],
+                # The strongest few; the full list is in the JSON export.
+                citations=[cite(eid) for eid in s.evidence_ids[:SUSPECT_CITATIONS]],
                 chosen=s.component == verdict.component,
             )
             for n, s in enumerate(report.ranking[:SUSPECT_LIMIT], start=1)
