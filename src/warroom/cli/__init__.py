@@ -20,6 +20,7 @@ from rich.markdown import Markdown
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from warroom.cli.runs import runs_app
+from warroom.cli.serve import keys_app, serve
 from warroom.config import Settings
 from warroom.domain.events import RunEventType
 from warroom.domain.incident import Asset, AssetKind, Severity
@@ -41,6 +42,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(runs_app, name="runs")
+app.add_typer(keys_app, name="keys")
+app.command("serve")(serve)
 
 out = Console()
 err = Console(stderr=True)

@@ -5,6 +5,7 @@ Open with ``store = await open_store(settings)`` (migrates the database to the n
 revision), close with ``await store.close()``. Errors are drawn in ``errors.py``.
 """
 
+from warroom.store.access import ApiKeyInfo, Approval, ApprovalStatus, AuditEntry, KeyRole
 from warroom.store.blobs import BlobStore
 from warroom.store.errors import (
     AlreadyExistsError,
@@ -23,9 +24,14 @@ from warroom.store.store import Store, open_store
 
 __all__ = [
     "AlreadyExistsError",
+    "ApiKeyInfo",
+    "Approval",
+    "ApprovalStatus",
+    "AuditEntry",
     "BlobNotFoundError",
     "BlobStore",
     "InvalidBlobIdError",
+    "KeyRole",
     "NaiveDatetimeError",
     "NotFoundError",
     "RunInfo",

@@ -5,14 +5,22 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from warroom.config import Settings
+from warroom.store.access import AccessRepository
 from warroom.store.database import Database
+from warroom.store.incident_edits import IncidentEditRepository
 from warroom.store.incidents import IncidentRepository
 from warroom.store.migrate import upgrade
 from warroom.store.results import ResultRepository
 from warroom.store.runs import RunRepository
 
 
-class Store(IncidentRepository, RunRepository, ResultRepository):
+class Store(
+    IncidentRepository,
+    IncidentEditRepository,
+    RunRepository,
+    ResultRepository,
+    AccessRepository,
+):
     """Domain models in, domain models out; every method takes keyword arguments only.
 
     Each call runs in its own transaction, so a failed call leaves nothing half-written.

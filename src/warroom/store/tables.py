@@ -152,3 +152,54 @@ class ReportRow(Base):
     lang: Mapped[str] = mapped_column(String(16))
     report: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
+
+
+class ApiKeyRow(Base):
+    """An API key: only the sha256 of its secret is kept, never the secret itself."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class AuditRow(Base):
+    """One write made through the API. Append-only: no repository method changes a row.
+
+    No foreign keys, on purpose: the audit trail outlives the keys and incidents it names.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    key_id: Mapped[str | None] = mapped_column(ID)
+    key_name: Mapped[str | None] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(16))
+    path: Mapped[str] = mapped_column(Text)
+    resource_id: Mapped[str | None] = mapped_column(String(255))
+    status_code: Mapped[int] = mapped_column(Integer)
+    client: Mapped[str | None] = mapped_column(String(255))
+
+
+class ApprovalRow(Base):
+    """A request to do something that changes production, and the person's decision."""
+
+    __tablename__ = "approvals"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    run_id: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("runs.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16))
+    requested_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,16 @@
+"""Report export requests."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class ReportExport(BaseModel):
+    format: Literal["md", "html", "json", "pdf"] = Field(
+        description="md, html or json; pdf is not available yet and answers 422."
+    )
+    lang: Literal["en", "zh"] | None = Field(
+        default=None, description="Language of headings and fixed text; default: the report's."
+    )

@@ -1,0 +1,33 @@
+"""The event sink a runner gives a flow: store first, then broadcast."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from warroom.domain.events import RunEvent, RunEventType
+from warroom.runs.broadcast import Broadcaster
+from warroom.store import Store
+
+
+class RecordingSink:
+    """Appends each event to the run's log, then publishes the stored event (with its seq).
+
+    Storing first means a live watcher never sees an event the log does not hold.
+    """
+
+    def __init__(self, store: Store, broadcaster: Broadcaster, run_id: str) -> None:
+        self.store = store
+        self.broadcaster = broadcaster
+        self.run_id = run_id
+
+    async def emit(self, type: RunEventType, role: str | None, payload: dict[str, Any]) -> None:
+        await self.record(type, role, payload)
+
+    async def record(
+        self, type: RunEventType, role: str | None, payload: dict[str, Any]
+    ) -> RunEvent:
+        event = await self.store.append_event(
+            run_id=self.run_id, type=type, role=role, payload=payload
+        )
+        self.broadcaster.publish(event)
+        return event

@@ -1,0 +1,68 @@
+"""OpenAPI is the contract: every operation has a stable id, typed answers and its errors."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+EXPECTED_IDS = {
+    "health_get",
+    "incidents_create",
+    "incidents_list",
+    "incidents_get",
+    "incidents_replace",
+    "incidents_update",
+    "incidents_delete",
+    "assets_upload_runtime",
+    "assets_upload_development",
+    "assets_upload_design",
+    "assets_list",
+    "debates_start",
+    "debates_get",
+    "debates_history",
+    "debates_cancel",
+    "debates_stream",
+    "runs_get",
+    "runs_events",
+    "reports_get",
+    "reports_export",
+    "keys_create",
+    "keys_list",
+    "keys_revoke",
+    "audit_list",
+}
+
+
+def test_every_operation_has_its_stable_id_and_documents_auth_errors(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    operations = {
+        op["operationId"]: (path, op)
+        for path, item in spec["paths"].items()
+        for op in item.values()
+    }
+    assert set(operations) == EXPECTED_IDS
+    for op_id, (path, op) in operations.items():
+        if op_id == "health_get":
+            continue
+        assert {"401", "403"} <= set(op["responses"]), op_id
+        assert path.startswith("/api/v1/")
+
+
+def test_json_answers_name_their_schema(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    for name in (
+        "IncidentCreate",
+        "IncidentUpdate",
+        "IncidentPublic",
+        "IncidentsPublic",
+        "AssetsPublic",
+        "DebatePublic",
+        "DebateStarted",
+        "RunEventsPublic",
+        "ErrorPublic",
+        "Verdict",
+    ):
+        assert name in schemas, name
+    listed = spec["paths"]["/api/v1/incidents"]["get"]["responses"]["200"]
+    assert listed["content"]["application/json"]["schema"]["$ref"].endswith("/IncidentsPublic")
+    assert {"HTTPBearer", "APIKeyHeader"} <= set(spec["components"]["securitySchemes"])
