@@ -49,6 +49,19 @@ class Settings(BaseSettings):
     )
     debate_rounds: int = Field(default=3, ge=0, le=10)
 
+    # Distributed runs. With no broker, runs are asyncio tasks in the API process.
+    broker_url: str | None = Field(
+        default=None,
+        description="Celery broker (Redis) URL; `warroom serve` then queues runs for "
+        "`warroom worker` processes.",
+    )
+    broker_prefix: str = Field(default="warroom", description="Key and queue prefix on Redis.")
+    jwt_secret: SecretStr | None = Field(
+        default=None,
+        description="HS256 secret (>= 32 bytes) for access tokens; random per process if unset "
+        "(tokens then end with the process and are not shared between API processes).",
+    )
+
     # Models. With no base URL every role runs on the offline reasoner.
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None

@@ -40,7 +40,7 @@ async def test_tokens_and_cost_are_recorded_per_role(server: ScriptedOpenAIServe
     await ask(settings, ledger, "judge")
     await ask(settings, ledger, "critic")
 
-    judge, critic = ledger.rows()
+    critic, judge = ledger.rows()  # tribunal order, not call order
     assert (judge.role, judge.model, judge.requests) == ("judge", "glm-4", 1)
     assert (judge.input_tokens, judge.output_tokens) == (1000, 500)
     assert judge.cost_usd == pytest.approx(0.001 + 0.001)

@@ -14,7 +14,16 @@ from fastapi import FastAPI
 import warroom
 from warroom.api.errors import install_error_handlers
 from warroom.api.middleware import AuditMiddleware, BodyLimitMiddleware
-from warroom.api.routes import API_PREFIX, api_routers, live
+from warroom.api.routes import (
+    API_PREFIX,
+    api_routers,
+    approvals,
+    auth,
+    interventions,
+    live,
+    webhooks,
+)
+from warroom.api.security import SecurityOptions, install_security
 from warroom.api.state import ApiState, Limits
 from warroom.config import Settings
 from warroom.runs import Broadcaster, InlineRunner, Runner
@@ -37,6 +46,7 @@ def create_app(
     *,
     limits: Limits | None = None,
     runner_factory: RunnerFactory | None = None,
+    security: SecurityOptions | None = None,
 ) -> FastAPI:
     """A FastAPI app over the store that ``settings`` names.
 
@@ -72,7 +82,12 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    if security is None and settings.jwt_secret is not None:
+        security = SecurityOptions(jwt_secret=settings.jwt_secret.get_secret_value())
+    install_security(app, security)
     for router in api_routers():
+        app.include_router(router, prefix=API_PREFIX)
+    for router in (auth.router, webhooks.router, interventions.router, approvals.router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(live.router)
     # Added last = outermost: the audit sees every write, including ones refused as too large.

@@ -19,8 +19,12 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from warroom.cli.bench import bench_app
+from warroom.cli.client import ClientConfig, debates_app, incidents_app, reports_app
+from warroom.cli.logs import logs_app
 from warroom.cli.runs import runs_app
 from warroom.cli.serve import keys_app, serve
+from warroom.cli.worker import worker
 from warroom.config import Settings
 from warroom.domain.events import RunEventType
 from warroom.domain.incident import Asset, AssetKind, Severity
@@ -43,7 +47,26 @@ app = typer.Typer(
 )
 app.add_typer(runs_app, name="runs")
 app.add_typer(keys_app, name="keys")
+app.add_typer(logs_app, name="logs")
+app.add_typer(bench_app, name="bench")
+app.add_typer(incidents_app, name="incidents")
+app.add_typer(debates_app, name="debates")
+app.add_typer(reports_app, name="reports")
 app.command("serve")(serve)
+app.command("worker")(worker)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    server: Annotated[
+        str, typer.Option(help="warroom server URL, for incidents/debates/reports.")
+    ] = "http://127.0.0.1:8000",
+    key: Annotated[str | None, typer.Option(help="API key or access token for --server.")] = None,
+) -> None:
+    """Evidence-first root-cause analysis, argued out by a panel of agents."""
+    ctx.obj = ClientConfig(server=server, key=key)
+
 
 out = Console()
 err = Console(stderr=True)

@@ -32,7 +32,14 @@ def serve(
 
     from warroom.api import create_app
 
-    uvicorn.run(create_app(Settings()), host=host, port=port, log_level=log_level)
+    settings = Settings()
+    factory = None
+    if settings.broker_url:
+        from warroom.runs.celery_runner import celery_runner_factory
+
+        factory = celery_runner_factory(settings.broker_url, prefix=settings.broker_prefix)
+    app = create_app(settings, runner_factory=factory)
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
 
 
 @keys_app.command("create")

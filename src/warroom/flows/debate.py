@@ -34,6 +34,7 @@ from warroom.domain.debate import (
 from warroom.domain.events import RunEventType
 from warroom.domain.verdict import Verdict
 from warroom.flows.citations import CitationChecker
+from warroom.flows.interventions import HUMAN_ROLE, HumanDirection, InterventionSource
 from warroom.llm import RoleOutcome, UsageLedger
 
 
@@ -76,8 +77,12 @@ class Tribunal:
         self.turns: list[DebateTurn] = []
         self.struck: list[StruckClaim] = []
         self.degraded: list[str] = []
+        # People steer the debate through the sink when it can hand over interventions.
+        self.source = sink if isinstance(sink, InterventionSource) else None
+        self.human = HumanDirection(case)
 
     async def run(self, max_rounds: int) -> TribunalResult:
+        await self._take_interventions(0)
         log_out, domain_out, code_out = await asyncio.gather(
             log_agent.propose(self.case, self.settings, self.ledger),
             domain_agent.propose(self.case, self.settings, self.ledger),
@@ -95,12 +100,13 @@ class Tribunal:
             lead = code_out.output.hypotheses[0]
             proposals.append(lead.model_copy(update={"claims": code_out.output.evidence_chain}))
 
-        table = await self._check_all(proposals)
+        table = await self._steer(0, await self._check_all(proposals))
         consensus = False
         rounds = 0
         raised: set[str] = set()
         for rnd in range(1, max_rounds + 1):
             rounds = rnd
+            table = await self._steer(rnd, table)
             critique_out = await critic_agent.propose(
                 self.case, table, raised, self.settings, self.ledger
             )
@@ -120,6 +126,7 @@ class Tribunal:
                 consensus = True
                 break
 
+        table = await self._steer(rounds + 1, table)
         verdict_out = await judge_agent.rule(
             self.case,
             table,
@@ -130,6 +137,7 @@ class Tribunal:
             self.ledger,
         )
         verdict = self._check_verdict(verdict_out.output, table, code_out, domain_out)
+        verdict = self._honour_people(verdict, table, code_out, domain_out)
         await self._record(rounds + 1, "judge", verdict_out, verdict.root_cause)
         verdict = verdict.model_copy(update={"degraded_roles": sorted(set(self.degraded))})
         await self.sink.emit(
@@ -144,6 +152,53 @@ class Tribunal:
             consensus=consensus,
             degraded_roles=verdict.degraded_roles,
         )
+
+    async def _take_interventions(self, rnd: int) -> bool:
+        """Apply interventions not seen yet; True when there were any."""
+        if self.source is None:
+            return False
+        fresh = [i for i in await self.source.interventions(self.human.last_id)]
+        for item in fresh:
+            turn, claim = self.human.apply(item, rnd)
+            self.turns.append(turn)
+            await self.sink.emit(
+                RunEventType.HUMAN_INTERVENTION,
+                HUMAN_ROLE,
+                {"stage": "applied", "round": rnd, **item.model_dump(mode="json")},
+            )
+            if claim is None:
+                continue
+            self.checker = CitationChecker(self.case.pack.items, self.case.call_graph)
+            problem = self.checker.check_claim(
+                claim, component=item.component or "incident", by=HUMAN_ROLE
+            )
+            if problem is None:
+                self.human.accept(item.component, claim)
+            else:
+                await self._strike(problem)
+        return bool(fresh)
+
+    async def _steer(self, rnd: int, table: list[Hypothesis]) -> list[Hypothesis]:
+        """The table after the interventions that came in so far (between rounds)."""
+        await self._take_interventions(rnd)
+        return self.human.shape(table) if self.human.applied else table
+
+    def _honour_people(
+        self,
+        verdict: Verdict,
+        table: list[Hypothesis],
+        code_out: RoleOutcome[Any],
+        domain_out: RoleOutcome[Any],
+    ) -> Verdict:
+        """A pinned hypothesis with surviving claims wins; a vetoed component cannot."""
+        if not self.human.applied:
+            return verdict
+        pinned = self.human.preferred(table)
+        if pinned is not None and verdict.component != pinned.component:
+            verdict = _ruling_for(self.case, pinned, table, code_out, domain_out)
+        elif verdict.component in self.human.vetoes:
+            verdict = judge_agent.offline(self.case, table, code_out.output, domain_out.output)
+        return self.human.explain(verdict, table)
 
     async def _record(
         self,
@@ -255,6 +310,30 @@ def _apply(table: list[Hypothesis], rebuttal: Rebuttal) -> list[Hypothesis]:
         for h in table
     ]
     return sorted(updated, key=lambda h: (-h.confidence, h.component))
+
+
+def _ruling_for(
+    case: CaseFile,
+    chosen: Hypothesis,
+    table: list[Hypothesis],
+    code_out: RoleOutcome[Any],
+    domain_out: RoleOutcome[Any],
+) -> Verdict:
+    """The offline judge's ruling with ``chosen`` as the winner; reported confidences stay."""
+    top = max(chosen.confidence, 0.05)
+    others = [
+        h.model_copy(update={"confidence": min(h.confidence, top * 0.999)})
+        for h in table
+        if h.component != chosen.component
+    ]
+    lead = chosen.model_copy(update={"confidence": top})
+    verdict = judge_agent.offline(case, [lead, *others], code_out.output, domain_out.output)
+    real = {h.component: h.confidence for h in table}
+    alternatives = [
+        a.model_copy(update={"confidence": real.get(a.component, a.confidence)})
+        for a in verdict.alternatives
+    ]
+    return verdict.model_copy(update={"alternatives": alternatives})
 
 
 def _log_summary(suspects: list[str]) -> str:

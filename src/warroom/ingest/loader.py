@@ -21,6 +21,7 @@ from warroom.ingest.csvlog import read_csv_logs
 from warroom.ingest.header import HeaderFormat, detect_header
 from warroom.ingest.metrics import read_csv_metrics
 from warroom.ingest.records import IngestError, Telemetry
+from warroom.ingest.redact import redact_telemetry
 from warroom.ingest.spans import read_csv_spans, read_jaeger, read_otlp
 from warroom.ingest.textlog import SAMPLE_LINES, entity_from_path, read_log_lines
 from warroom.ingest.timeparse import TimeReader
@@ -60,7 +61,7 @@ def load_paths(
 def parse_text(text: str, source: str = "pasted") -> Telemetry:
     """A pasted stack trace or log excerpt as log records (no window applies)."""
     records, errors = read_log_lines(text.splitlines(), source, None)
-    return Telemetry(logs=records, errors=errors, files=[source])
+    return redact_telemetry(Telemetry(logs=records, errors=errors, files=[source]))
 
 
 def _walk(paths: Sequence[Path], out: Telemetry) -> Iterator[Path]:
@@ -79,7 +80,12 @@ def _walk(paths: Sequence[Path], out: Telemetry) -> Iterator[Path]:
 
 
 def load_file(path: Path, bounds: Bounds | None) -> Telemetry:
-    """One file; never raises for bad content (it becomes an ``IngestError``)."""
+    """One file; never raises for bad content (it becomes an ``IngestError``). Secrets in
+    it are masked before anything else sees them (``ingest.redact``)."""
+    return redact_telemetry(_read_file(path, bounds))
+
+
+def _read_file(path: Path, bounds: Bounds | None) -> Telemetry:
     source = str(path)
     try:
         with open(path, "rb") as f:

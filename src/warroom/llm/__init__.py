@@ -20,16 +20,18 @@ offline reasoner instead, and anything else that escapes is a programming error.
 from warroom.llm.guard import ModelRequestRefused, is_loopback_host, refuse_remote_model_requests
 from warroom.llm.ledger import OFFLINE_MODEL, UsageLedger
 from warroom.llm.provider import open_chat_model
-from warroom.llm.role import RoleCall, RoleOutcome, run_role
+from warroom.llm.role import RoleCall, RoleOutcome, RoleReplay, replaying_roles, run_role
 
 __all__ = [
     "OFFLINE_MODEL",
     "ModelRequestRefused",
     "RoleCall",
     "RoleOutcome",
+    "RoleReplay",
     "UsageLedger",
     "is_loopback_host",
     "open_chat_model",
     "refuse_remote_model_requests",
+    "replaying_roles",
     "run_role",
 ]

@@ -18,7 +18,7 @@ A caller may rely on:
 
 from __future__ import annotations
 
-from warroom.config import Settings
+from warroom.config import AGENT_ROLES, Settings
 from warroom.domain.verdict import RoleUsage
 
 OFFLINE_MODEL = "offline"
@@ -63,8 +63,13 @@ class UsageLedger:
         return row.model_copy()
 
     def rows(self) -> list[RoleUsage]:
-        """Copies of the per-role totals, in first-recorded order."""
-        return [row.model_copy() for row in self._rows.values()]
+        """Copies of the per-role totals, tribunal roles in their fixed order, then the rest.
+
+        Roles run concurrently, so the order they finish in says nothing; a fixed order keeps
+        reports and run events the same from one run (or a resumed run) to the next."""
+        order: dict[str, int] = {role: i for i, role in enumerate(AGENT_ROLES)}
+        rows = sorted(self._rows.values(), key=lambda r: order.get(r.role, len(order)))
+        return [row.model_copy() for row in rows]
 
     @property
     def total_cost_usd(self) -> float:

@@ -24,9 +24,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
@@ -46,6 +48,7 @@ from pydantic_ai.settings import ModelSettings
 from pydantic_ai.usage import RunUsage, UsageLimits
 
 from warroom.config import Settings
+from warroom.ingest.redact import redact_text
 from warroom.llm.guard import ModelRequestRefused
 from warroom.llm.ledger import OFFLINE_MODEL, UsageLedger
 from warroom.llm.provider import open_chat_model
@@ -87,7 +90,12 @@ class RoleCall(Generic[T]):
         if model_name is None:
             ledger.record(self.role, model=OFFLINE_MODEL)
             return RoleOutcome(output=self.offline(), model=OFFLINE_MODEL)
-        return await _ModelAttempts(self, model_name, settings).run(ledger)
+        # Evidence was masked at ingest; this second pass keeps a secret that came in some
+        # other way (an incident description, a pasted note) from leaving the process.
+        masked = replace(
+            self, instructions=redact_text(self.instructions), prompt=redact_text(self.prompt)
+        )
+        return await _ModelAttempts(masked, model_name, settings).run(ledger)
 
 
 async def run_role(
@@ -101,9 +109,33 @@ async def run_role(
     ledger: UsageLedger,
     tools: Sequence[Callable[..., Any]] = (),
 ) -> RoleOutcome[T]:
-    """Ask `role` for an `output_type`; see the module docstring for the guarantees."""
+    """Ask `role` for an `output_type`; see the module docstring for the guarantees.
+
+    Inside `replaying_roles(answer)`, `answer(role, output_type, ledger)` is asked first and a
+    stored outcome it returns is used as is: a resumed run never asks a role twice.
+    """
+    replay = _REPLAY.get()
+    if replay is not None:
+        stored = replay(role, output_type, ledger)
+        if stored is not None:
+            return stored
     call = RoleCall(role, output_type, instructions, prompt, offline, tuple(tools))
     return await call.run(settings, ledger)
+
+
+RoleReplay = Callable[[str, type[Any], UsageLedger], "RoleOutcome[Any] | None"]
+_REPLAY: ContextVar[RoleReplay | None] = ContextVar("warroom_role_replay", default=None)
+
+
+@contextlib.contextmanager
+def replaying_roles(answer: RoleReplay) -> Iterator[None]:
+    """Answer role calls made in this context (and tasks created inside it) from `answer`
+    when it has a stored outcome; calls it has none for go to the model or the reasoner."""
+    token = _REPLAY.set(answer)
+    try:
+        yield
+    finally:
+        _REPLAY.reset(token)
 
 
 @dataclass(frozen=True)

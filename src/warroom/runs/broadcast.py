@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from warroom.domain.events import RunEvent
 
@@ -39,6 +41,23 @@ class Subscription:
             return await asyncio.wait_for(self.queue.get(), wait_s)
         except TimeoutError:
             return None
+
+
+class LiveEvents(Protocol):
+    """What a sink publishes to and a stream subscribes to: ``Broadcaster`` in one process,
+    ``RedisBroadcaster`` across processes and machines."""
+
+    def subscribe(self, run_id: str) -> AbstractAsyncContextManager[Subscription]:
+        """Receive the run's messages published from now on, until the block ends."""
+        ...
+
+    def publish(self, event: RunEvent) -> None:
+        """Pass on a stored event; never blocks."""
+        ...
+
+    def finish(self, run_id: str, status: str) -> None:
+        """Tell the run's watchers it is over; never blocks."""
+        ...
 
 
 class Broadcaster:

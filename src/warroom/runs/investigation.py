@@ -14,12 +14,15 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from warroom.config import Settings
 from warroom.domain import Asset, Incident
 from warroom.flows.debate import EventSink
 from warroom.flows.investigation import InvestigationRequest, investigate
 from warroom.store import BlobStore, Store
+
+SPEC_KIND = "investigation"
 
 
 def safe_relative_path(name: str, fallback: str) -> Path:
@@ -83,6 +86,56 @@ class InvestigationWork:
     assets: Sequence[Asset]
     lang: str = "en"
     rounds: int | None = None
+    # Set when a worker resumes the run: results already saved by the lost attempt stay.
+    resumed: bool = False
+
+    def remote_spec(self) -> dict[str, Any]:
+        """What a worker needs to rebuild this work from the shared store (JSON)."""
+        return {
+            "kind": SPEC_KIND,
+            "incident_id": self.incident.id,
+            "asset_ids": [a.id for a in self.assets],
+            "lang": self.lang,
+            "rounds": self.rounds,
+        }
+
+    @classmethod
+    async def from_spec(
+        cls,
+        spec: dict[str, Any],
+        *,
+        store: Store,
+        blobs: BlobStore,
+        settings: Settings,
+        run_id: str,
+        resumed: bool = False,
+    ) -> InvestigationWork:
+        """The work ``remote_spec`` described, over this store; raises ``ValueError`` when the
+        spec is of another kind or its incident or assets are gone."""
+        if spec.get("kind") != SPEC_KIND:
+            raise ValueError(
+                f"expected a work spec of kind {SPEC_KIND!r}, got {spec.get('kind')!r}"
+            )
+        incident = await store.get_incident(incident_id=str(spec["incident_id"]))
+        if incident is None:
+            raise ValueError(f"incident {spec['incident_id']} was deleted before the run started")
+        wanted = [str(i) for i in spec.get("asset_ids", [])]
+        stored = {a.id: a for a in await store.list_assets(incident_id=incident.id)}
+        missing = [i for i in wanted if i not in stored]
+        if missing:
+            raise ValueError(f"assets {', '.join(missing)} of incident {incident.id} are gone")
+        rounds = spec.get("rounds")
+        return cls(
+            store=store,
+            blobs=blobs,
+            settings=settings,
+            run_id=run_id,
+            incident=incident,
+            assets=[stored[i] for i in wanted],
+            lang=str(spec.get("lang") or "en"),
+            rounds=int(rounds) if rounds is not None else None,
+            resumed=resumed,
+        )
 
     async def __call__(self, sink: EventSink) -> None:
         settings = self.settings
@@ -98,6 +151,10 @@ class InvestigationWork:
         finally:
             await asyncio.to_thread(shutil.rmtree, folder, True)
         await self.store.save_evidence(incident_id=self.incident.id, items=result.pack.items)
+        if self.resumed and await self.store.get_verdict(
+            incident_id=self.incident.id, run_id=self.run_id
+        ):
+            return  # the lost attempt saved verdict and report just before it died
         await self.store.save_verdict(
             incident_id=self.incident.id, run_id=self.run_id, verdict=result.report.verdict
         )

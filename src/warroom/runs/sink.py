@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from warroom.domain.events import RunEvent, RunEventType
-from warroom.runs.broadcast import Broadcaster
+from warroom.runs.broadcast import LiveEvents
 from warroom.store import Store
 
 
@@ -15,7 +15,7 @@ class RecordingSink:
     Storing first means a live watcher never sees an event the log does not hold.
     """
 
-    def __init__(self, store: Store, broadcaster: Broadcaster, run_id: str) -> None:
+    def __init__(self, store: Store, broadcaster: LiveEvents, run_id: str) -> None:
         self.store = store
         self.broadcaster = broadcaster
         self.run_id = run_id

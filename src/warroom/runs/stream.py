@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from warroom.domain.events import RunEvent
-from warroom.runs.broadcast import Broadcaster, RunFinished
+from warroom.runs.broadcast import LiveEvents, RunFinished
 from warroom.store import RunInfo, Store, UnknownRunError
 
 
@@ -34,7 +34,7 @@ StreamItem = RunEvent | StreamEnd | Heartbeat
 
 async def follow_run(
     store: Store,
-    broadcaster: Broadcaster,
+    broadcaster: LiveEvents,
     run_id: str,
     *,
     after: int = -1,

@@ -6,6 +6,7 @@ revision), close with ``await store.close()``. Errors are drawn in ``errors.py``
 """
 
 from warroom.store.access import ApiKeyInfo, Approval, ApprovalStatus, AuditEntry, KeyRole
+from warroom.store.alerts import AlertOutcome, StoredAlert, WebhookSecretInfo
 from warroom.store.blobs import BlobStore
 from warroom.store.errors import (
     AlreadyExistsError,
@@ -19,10 +20,12 @@ from warroom.store.errors import (
     UnknownIncidentError,
     UnknownRunError,
 )
+from warroom.store.interventions import InterventionKind, InterventionRecord
 from warroom.store.runs import RunInfo, RunStatus
 from warroom.store.store import Store, open_store
 
 __all__ = [
+    "AlertOutcome",
     "AlreadyExistsError",
     "ApiKeyInfo",
     "Approval",
@@ -30,6 +33,8 @@ __all__ = [
     "AuditEntry",
     "BlobNotFoundError",
     "BlobStore",
+    "InterventionKind",
+    "InterventionRecord",
     "InvalidBlobIdError",
     "KeyRole",
     "NaiveDatetimeError",
@@ -40,7 +45,9 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreInputError",
+    "StoredAlert",
     "UnknownIncidentError",
     "UnknownRunError",
+    "WebhookSecretInfo",
     "open_store",
 ]

@@ -6,9 +6,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from warroom.config import Settings
 from warroom.store.access import AccessRepository
+from warroom.store.alerts import AlertRepository
+from warroom.store.approvals import ApprovalQueryRepository
 from warroom.store.database import Database
 from warroom.store.incident_edits import IncidentEditRepository
 from warroom.store.incidents import IncidentRepository
+from warroom.store.interventions import InterventionRepository
 from warroom.store.migrate import upgrade
 from warroom.store.results import ResultRepository
 from warroom.store.runs import RunRepository
@@ -20,6 +23,9 @@ class Store(
     RunRepository,
     ResultRepository,
     AccessRepository,
+    AlertRepository,
+    InterventionRepository,
+    ApprovalQueryRepository,
 ):
     """Domain models in, domain models out; every method takes keyword arguments only.
 

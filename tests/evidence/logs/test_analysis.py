@@ -76,7 +76,7 @@ def test_new_error_template_is_reported_with_counts_onset_and_location() -> None
     result = log_evidence(system(), baseline=BASELINE, current=CURRENT)
     (new,) = [e for e in by_change(result.evidence, "new") if e.entity == "db"]
     assert new.kind is EvidenceKind.LOG_TEMPLATE
-    assert new.data["template"] == "d.b.Pool#90 Connection refused to <*>"
+    assert new.data["template"] == "d.b.Pool#90 Connection refused to <*>:<*>"
     assert (new.data["count_baseline"], new.data["count_current"]) == (0, 40)
     assert new.data["level"] == "ERROR"
     assert new.data["location"] == "d.b.Pool#90"

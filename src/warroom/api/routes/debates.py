@@ -6,6 +6,7 @@ A debate is a run of kind ``investigation``; its id is the run id.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, status
@@ -21,9 +22,11 @@ from warroom.api.schemas import (
     RunEventPublic,
     RunEventsPublic,
 )
+from warroom.api.state import ApiState
 from warroom.api.streaming import sse_frames
-from warroom.domain import AssetState, RunEventType
+from warroom.domain import Asset, AssetState, Incident, RunEventType
 from warroom.runs import InvestigationWork, RunJob, follow_run
+from warroom.runs.interventions import with_interventions
 from warroom.store import RunInfo, RunStatus, Store
 
 router = APIRouter(prefix="/debates", tags=["debates"])
@@ -52,6 +55,34 @@ async def events_page(store: Store, run: RunInfo, after: int, limit: int) -> Run
     )
 
 
+async def launch_debate(
+    state: ApiState,
+    incident: Incident,
+    assets: Sequence[Asset],
+    *,
+    lang: str = "en",
+    rounds: int | None = None,
+) -> str:
+    """Create a queued investigation run over ``assets`` and submit it; returns its id.
+
+    The run reads the incident's human interventions at the start and between rounds.
+    """
+    run_id = await state.store.create_run(incident_id=incident.id, kind=RUN_KIND)
+    work = InvestigationWork(
+        store=state.store,
+        blobs=state.blobs,
+        settings=state.settings,
+        run_id=run_id,
+        incident=incident,
+        assets=assets,
+        lang=lang,
+        rounds=rounds,
+    )
+    feed = with_interventions(work, state.store, incident.id)
+    await state.runner.submit(RunJob(run_id=run_id, work=feed))
+    return run_id
+
+
 @router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,
@@ -74,19 +105,8 @@ async def start_debate(
             detail=f"incident {incident.id} has no runtime assets; upload logs, metrics or "
             "traces with POST /api/v1/assets/runtime first",
         )
-    run_id = await state.store.create_run(incident_id=incident.id, kind=RUN_KIND)
+    run_id = await launch_debate(state, incident, assets, lang=body.lang, rounds=body.rounds)
     request.state.resource_id = run_id
-    work = InvestigationWork(
-        store=state.store,
-        blobs=state.blobs,
-        settings=state.settings,
-        run_id=run_id,
-        incident=incident,
-        assets=assets,
-        lang=body.lang,
-        rounds=body.rounds,
-    )
-    await state.runner.submit(RunJob(run_id=run_id, work=work))
     base = f"/api/v1/debates/{run_id}"
     return DebateStarted(
         id=run_id,

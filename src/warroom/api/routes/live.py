@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, WebSocket, WebSocketDisconnect
 
 from warroom.api.deps import authenticate, authorize, get_state
+from warroom.api.security import security_of
 from warroom.api.streaming import ws_message
 from warroom.runs import StreamEnd, follow_run
 from warroom.store import KeyRole
@@ -38,7 +39,9 @@ async def debate_socket(
     state = get_state(websocket)
     await websocket.accept()
     try:
-        key = await authenticate(state.store, _key_from(websocket, api_key))
+        key = await authenticate(
+            state.store, _key_from(websocket, api_key), tokens=security_of(websocket).tokens
+        )
         authorize(key, KeyRole.VIEWER)
     except HTTPException as exc:
         await websocket.send_json({"type": "error", "detail": exc.detail})

@@ -1,14 +1,15 @@
 """Online log-template mining: message strings in, stable template ids out.
 
-The miner works in two steps, in the spirit of Drain:
+The miner works in three steps, in the spirit of Drain:
 
-1. Mask obvious variables token by token (numbers, hex ids, UUIDs, IPs and ports, paths, URLs,
-   e-mail addresses, quoted values, ``k=v`` values, durations such as ``12ms``) to ``<*>``.
-   A token of letters only is taken as a constant without any regex; everything else goes
-   through a small cached classifier.
-2. Cluster the masked token sequence: candidates share the token count and the first
-   ``depth`` tokens; the most similar candidate (share of positions that agree) above
-   ``similarity`` absorbs the line, and positions that disagree become ``<*>``.
+1. A line's *digit shape* (every digit made ``0``) is looked up first: lines that differ only
+   in their digits mask alike, so most lines cost one C-level pass and one dict lookup.
+2. A new shape is masked (``masking``: numbers, ids, UUIDs, IPs and ports, paths, URLs,
+   e-mail addresses become ``<*>`` while the separators around them stay, Loghub's convention).
+3. The masked token sequence is clustered: candidates share the token count and the first
+   ``depth`` tokens; the candidate whose constant positions agree most, at least
+   ``similarity`` of them, absorbs the line; tokens that disagree are generalised part by part
+   (``user=alice`` and ``user=bob`` give ``user=<*>``).
 
 What a caller may rely on:
 
@@ -18,34 +19,29 @@ What a caller may rely on:
   so an id returned earlier still names the template that absorbed the line;
 - only the first line of a multi-line message is templated (stack traces are for
   ``extract_exceptions``), and only its first ``MAX_TOKENS`` tokens: the rest is one ``<*>``;
+- memory is bounded: one example (capped) a template, and caches that are emptied when full;
 - a logger location such as ``o.s.OrderServiceImpl#324`` is kept verbatim: one source line
   logs one statement, so the location is part of the template's identity.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-WILDCARD = "<*>"
+from warroom.evidence.logs.masking import (
+    SHAPE_TABLE,
+    WILDCARD,
+    TokenMasker,
+    digit_shape,
+    merge_tokens,
+)
 
-# Punctuation peeled off a token before it is classified, and put back after.
-_OPENERS = "([{<'\""
-_CLOSERS = ")]}>,;:.'\"!?"
-_HEX = frozenset("0123456789abcdefABCDEF")
-_DIGITS = frozenset("0123456789")
-_LOCATION = re.compile(r"^[A-Za-z_$][\w$.\[\]]*#\d+$")
-_DOUBLE_QUOTED = re.compile(r'"[^"]*"')
-# A single quote opens a value only after a non-letter, so "don't" stays one word.
-_SINGLE_QUOTED = re.compile(r"(?<![A-Za-z])'[^']*'(?![A-Za-z])")
-
-# Numbers, ids, UUIDs, versions and durations without punctuation that must be kept around them.
-_SIMPLE_VARIABLE = re.compile(r"[\w.:\-]*\d[\w\-]*").fullmatch
 # Tokens past this many are one variable tail: long payloads cost time and never name a template.
 MAX_TOKENS = 100
 
-_TOKEN_CACHE_LIMIT = 200_000
-_SEQUENCE_CACHE_LIMIT = 500_000
+_SEQUENCE_CACHE_LIMIT = 100_000
+_EXAMPLE_CHARS = 1_000
+_FALLBACK_FROM = 2  # key index of the second leading token (index 0 is the length)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,141 +64,115 @@ class _Cluster:
         self.example = example
 
 
+@dataclass(slots=True, eq=False)
+class ShapeGroup:
+    """The lines of one digit shape the miner has seen: their template, masked tokens, count.
+
+    Compared and hashed by identity: the miner hands out one object per shape.
+    """
+
+    template_id: int
+    tokens: tuple[str, ...]
+    example: str
+    count: int
+
+
 def first_line(message: str) -> str:
     """The part of a message that is templated: its first line."""
     return message.partition("\n")[0] if "\n" in message else message
 
 
-def mask_core(core: str) -> str:
-    """The masked form of one token stripped of surrounding punctuation."""
-    if "#" in core and _LOCATION.match(core):
-        return core
-    if "://" in core:
-        return WILDCARD
-    if "=" in core:
-        key, _, value = core.partition("=")
-        if key and value:
-            return f"{key}={WILDCARD}"
-    first = core[0]
-    if first in "'\"" and len(core) > 1 and core[-1] == first:
-        return WILDCARD
-    if "@" in core and "." in core.partition("@")[2]:
-        return WILDCARD
-    if (first == "/" or first == "~" or "\\" in core) and len(core) > 1:
-        return WILDCARD
-    if not _DIGITS.isdisjoint(core):
-        # Numbers, versions, ids, IPs, ports, timestamps, durations (12ms), UUIDs, hex with digits.
-        return WILDCARD
-    if len(core) >= 8 and _HEX.issuperset(core):
-        return WILDCARD
-    return core
-
-
-def mask_token(token: str) -> str:
-    """The masked form of one whitespace-separated token, punctuation around it kept."""
-    if token.isdigit():
-        return WILDCARD
-    opened = token.lstrip(_OPENERS)
-    core = opened.rstrip(_CLOSERS)
-    if not core:
-        return token
-    masked = mask_core(core)
-    if masked is core:
-        return token
-    start = len(token) - len(opened)
-    end = start + len(core)
-    return token[:start] + masked + token[end:]
-
-
 def mask(message: str) -> list[str]:
     """The masked tokens of a message's first line (a convenience for tests and callers)."""
-    return _MaskCache().tokens(first_line(message))
-
-
-class _MaskCache:
-    """Masks lines token by token, remembering the verdict for tokens that need a check."""
-
-    __slots__ = ("_cache",)
-
-    def __init__(self) -> None:
-        self._cache: dict[str, str] = {}
-
-    def tokens(self, line: str) -> list[str]:
-        if '"' in line:
-            line = _DOUBLE_QUOTED.sub(WILDCARD, line)
-        if "'" in line:
-            line = _SINGLE_QUOTED.sub(WILDCARD, line)
-        tokens = line.split(None, MAX_TOKENS)
-        if len(tokens) > MAX_TOKENS:
-            tokens[MAX_TOKENS] = WILDCARD
-        cache = self._cache
-        learn = self._learn
-        simple = _SIMPLE_VARIABLE
-        # Known constants first, then the common variable shape in one C-level match, and only
-        # then the full classifier.
-        return [cache[t] if t in cache else WILDCARD if simple(t) else learn(t) for t in tokens]
-
-    def _learn(self, token: str) -> str:
-        # Tokens that reach here repeat often (k=v pairs, words with punctuation); the unique
-        # ones (plain numbers, ids) were caught by the simple shape and never stored.
-        masked = mask_token(token)
-        if len(self._cache) >= _TOKEN_CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[token] = masked
-        return masked
+    return TokenMasker().tokens(first_line(message), MAX_TOKENS)
 
 
 class TemplateMiner:
     """A streaming template miner; see the module docstring for its guarantees.
 
-    ``similarity`` is the share of positions that must agree for a line to join a cluster;
-    ``depth`` is how many leading tokens must be equal (a leading ``<*>`` matches only
-    ``<*>``).
+    ``similarity`` is the share of the template's constant positions that must agree for a
+    line to join a cluster; ``depth`` is how many leading tokens must be equal (a leading
+    ``<*>`` matches only ``<*>``, though a word there may also join a cluster keyed ``<*>``).
     """
 
-    def __init__(self, *, similarity: float = 0.5, depth: int = 2) -> None:
+    def __init__(self, *, similarity: float = 0.7, depth: int = 2) -> None:
         if not 0.0 < similarity <= 1.0:
-            raise ValueError(f"similarity must be in (0, 1], got {similarity}; try 0.5")
+            raise ValueError(f"similarity must be in (0, 1], got {similarity}; try 0.7")
         if depth < 0:
             raise ValueError(f"depth must be >= 0, got {depth}; try 2")
         self.similarity = similarity
         self.depth = depth
-        self._masker = _MaskCache()
+        self._masker = TokenMasker()
         self._clusters: list[_Cluster] = []
         self._buckets: dict[tuple[object, ...], list[_Cluster]] = {}
         self._by_sequence: dict[tuple[str, ...], _Cluster] = {}
-        self._by_line: dict[str, _Cluster] = {}
+        self._by_shape: dict[bytes, tuple[_Cluster, ShapeGroup]] = {}
 
     def add(self, message: str) -> int:
         """Template the message and return its template id."""
-        line = first_line(message)
-        cluster = self._by_line.get(line)
-        if cluster is None:
-            tokens = self._masker.tokens(line)
-            sequence = tuple(tokens)
-            cluster = self._by_sequence.get(sequence)
-            if cluster is None:
-                cluster = self._place(tokens, line)
-                if len(self._by_sequence) >= _SEQUENCE_CACHE_LIMIT:
-                    self._by_sequence.clear()
-                self._by_sequence[sequence] = cluster
-            if len(self._by_line) >= _SEQUENCE_CACHE_LIMIT:
-                self._by_line.clear()
-            self._by_line[line] = cluster
+        line = message.partition("\n")[0] if "\n" in message else message
+        # ``digit_shape``, inlined: this is the hot path.
+        shape = line.encode("utf-8", "surrogatepass").translate(SHAPE_TABLE)
+        known = self._by_shape.get(shape)
+        if known is None:
+            known = self._learn_shape(line, shape)
+        cluster, group = known
+        group.count += 1
         cluster.count += 1
         return cluster.id
+
+    def add_grouped(self, message: str) -> ShapeGroup:
+        """Like ``add``, but the message's shape group (its ``template_id`` is ``add``'s id)."""
+        line = message.partition("\n")[0] if "\n" in message else message
+        shape = line.encode("utf-8", "surrogatepass").translate(SHAPE_TABLE)
+        known = self._by_shape.get(shape)
+        if known is None:
+            known = self._learn_shape(line, shape)
+        cluster, group = known
+        group.count += 1
+        cluster.count += 1
+        return group
+
+    def _learn_shape(self, line: str, shape: bytes) -> tuple[_Cluster, ShapeGroup]:
+        tokens = self._masker.tokens(line, MAX_TOKENS)
+        sequence = tuple(tokens)
+        cluster = self._by_sequence.get(sequence)
+        if cluster is None:
+            cluster = self._place(tokens, line)
+            if len(self._by_sequence) >= _SEQUENCE_CACHE_LIMIT:
+                self._by_sequence.clear()
+            self._by_sequence[sequence] = cluster
+        if len(self._by_shape) >= _SEQUENCE_CACHE_LIMIT:
+            self._by_shape.clear()
+        known = (cluster, ShapeGroup(cluster.id, sequence, line[:_EXAMPLE_CHARS], 0))
+        self._by_shape[shape] = known
+        return known
+
+    def shapes(self) -> list[ShapeGroup]:
+        """The digit shapes still held (all of them until the cache first fills), in order."""
+        return [group for _, group in self._by_shape.values()]
+
+    def masked(self, message: str) -> list[str]:
+        """The masked tokens of a message, as the miner sees them (nothing is learned)."""
+        line = first_line(message)
+        known = self._by_shape.get(digit_shape(line))
+        if known is not None:
+            return list(known[1].tokens)
+        return self._masker.tokens(line, MAX_TOKENS)
 
     def match(self, message: str) -> int | None:
         """The id of the template the message would join, without learning from it."""
         line = first_line(message)
-        cluster = self._by_line.get(line)
-        if cluster is not None:
-            return cluster.id
-        tokens = self._masker.tokens(line)
+        known = self._by_shape.get(digit_shape(line))
+        if known is not None:
+            return known[0].id
+        tokens = self._masker.tokens(line, MAX_TOKENS)
         cluster = self._by_sequence.get(tuple(tokens))
         if cluster is None:
-            best = self._best(self._buckets.get(self._key(tokens), ()), tokens)
-            cluster = best
+            key = self._key(tokens)
+            cluster = self._best(self._buckets.get(key, ()), tokens) or self._best_elsewhere(
+                key, tokens
+            )
         return cluster.id if cluster is not None else None
 
     def template(self, template_id: int) -> Template:
@@ -234,27 +204,44 @@ class TemplateMiner:
         best_sim = -1.0
         for cluster in candidates:
             same = 0
+            fixed = 0
+            # Only the template's constant positions vote: a wildcard agrees with anything and
+            # says nothing about whether the line belongs.
             for have, got in zip(cluster.tokens, tokens, strict=True):
+                if have is WILDCARD or have == WILDCARD:
+                    continue
+                fixed += 1
                 if have == got:
                     same += 1
-            sim = same / n
+            sim = same / fixed if fixed else 1.0
             if sim > best_sim:
                 best, best_sim = cluster, sim
         if best is None or best_sim < self.similarity:
             return None
         return best
 
+    def _best_elsewhere(self, key: tuple[object, ...], tokens: list[str]) -> _Cluster | None:
+        # A word in a leading position may be a value whose cluster was keyed by an earlier,
+        # masked one ("User bob ..." after "User u48 ..."): look where that word is ``<*>``.
+        for j in range(_FALLBACK_FROM, len(key)):
+            if key[j] != WILDCARD:
+                alternative = (*key[:j], WILDCARD, *key[j + 1 :])
+                found = self._best(self._buckets.get(alternative, ()), tokens)
+                if found is not None:
+                    return found
+        return None
+
     def _place(self, tokens: list[str], example: str) -> _Cluster:
         key = self._key(tokens)
         bucket = self._buckets.setdefault(key, [])
-        cluster = self._best(bucket, tokens)
+        cluster = self._best(bucket, tokens) or self._best_elsewhere(key, tokens)
         if cluster is None:
-            cluster = _Cluster(len(self._clusters) + 1, tokens, example)
+            cluster = _Cluster(len(self._clusters) + 1, tokens, example[:_EXAMPLE_CHARS])
             self._clusters.append(cluster)
             bucket.append(cluster)
             return cluster
         have = cluster.tokens
         for i, got in enumerate(tokens):
             if have[i] != got and have[i] != WILDCARD:
-                have[i] = WILDCARD
+                have[i] = merge_tokens(have[i], got)
         return cluster

@@ -1,0 +1,1 @@
+"""Benchmark runners: warroom's components measured against public labelled data sets."""
