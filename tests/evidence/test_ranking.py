@@ -106,3 +106,27 @@ def test_fault_type_is_return_for_functional_log_changes_alone() -> None:
 def test_host_metrics_weigh_little() -> None:
     items = [metric("web", "cpu", 9.0, scope="node"), metric("stock", "memory", 2.0)]
     assert rank_suspects(items, {})[0].component == "stock"
+
+
+def test_new_error_template_counts_as_the_service_failing() -> None:
+    items = [
+        ev(
+            "log:tmpl:stock:1", EvidenceKind.LOG_TEMPLATE, "stock", 2.0, level="ERROR", change="new"
+        ),
+        ev("log:tmpl:web:1", EvidenceKind.LOG_TEMPLATE, "web", 2.0, level="INFO", change="new"),
+    ]
+    ranking = rank_suspects(items, {})
+    assert ranking[0].component == "stock"
+    assert ranking[0].fault_type == "return"
+
+
+def test_fault_type_is_return_when_error_lines_come_without_thrown_exceptions() -> None:
+    items = [
+        ev("log:err:stock", EvidenceKind.LOG_ERROR_RATE, "stock", 3.0),
+        ev(
+            "log:tmpl:stock:1", EvidenceKind.LOG_TEMPLATE, "stock", 3.0, level="ERROR", change="new"
+        ),
+    ]
+    assert rank_suspects(items, {})[0].fault_type == "return"
+    items.append(ev("log:exc:stock:1", EvidenceKind.LOG_EXCEPTION, "stock", 2.0))
+    assert rank_suspects(items, {})[0].fault_type == "exception"

@@ -34,15 +34,42 @@ def confidence_of(case: CaseFile, component: str) -> float:
 
 
 def location_of(case: CaseFile, component: str) -> str | None:
-    """The code location (Class#line or file:line) the component's logs point at, if any."""
+    """The code location (Class#line or file:line) the component's logs point at, if any.
+
+    An exception's frame comes first; then a line that newly failed (an error-level template
+    that appeared or burst, the error share); then a steady line that stopped (the code path
+    that no longer runs); then any other line; the strongest item within each group.
+    """
+    best: tuple[int, str] | None = None
     for item in case.own_evidence(component):
-        if item.kind not in (EvidenceKind.LOG_EXCEPTION, EvidenceKind.LOG_TEMPLATE):
+        if item.kind not in _LOCATING_KINDS:
             continue
-        for key in ("top_frame", "location"):
-            value = item.data.get(key)
-            if isinstance(value, str) and value:
-                return value
-    return None
+        value = item.data.get("top_frame") or item.data.get("location")
+        if not isinstance(value, str) or not value:
+            continue
+        rank = _location_rank(item)
+        if best is None or rank < best[0]:
+            best = (rank, value)
+    return None if best is None else best[1]
+
+
+_LOCATING_KINDS = (
+    EvidenceKind.LOG_EXCEPTION,
+    EvidenceKind.LOG_TEMPLATE,
+    EvidenceKind.LOG_ERROR_RATE,
+)
+
+
+def _location_rank(item: Evidence) -> int:
+    if item.kind is EvidenceKind.LOG_EXCEPTION:
+        return 0
+    change = item.data.get("change")
+    failing = str(item.data.get("level") or "").upper() in ("ERROR", "FATAL", "CRITICAL")
+    if item.kind is EvidenceKind.LOG_ERROR_RATE or (failing and change in ("new", "burst")):
+        return 1
+    if change in ("vanished", "dropped"):
+        return 2
+    return 3
 
 
 def exception_of(case: CaseFile, component: str) -> Evidence | None:

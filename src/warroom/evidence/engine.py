@@ -31,6 +31,7 @@ DEFAULT_LEAD = timedelta(minutes=3)
 # Evidence items kept per component, and in all, so the pack stays readable (and < 16k tokens).
 PER_ENTITY_LIMIT = 8
 TOTAL_LIMIT = 120
+KEEP_SUSPECTS, KEEP_PER_SUSPECT = 10, 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +78,22 @@ def build_evidence(
     incident_id: str,
     frame: Frame,
     extra: Sequence[Evidence] = (),
+    reference: Telemetry | None = None,
 ) -> EvidencePack:
-    """Run every analysis over the telemetry and rank the suspects."""
-    logs = log_evidence(telemetry.logs, baseline=frame.baseline, current=frame.current)
+    """Run every analysis over the telemetry and rank the suspects.
+
+    ``reference`` is telemetry of a known fault-free period (at any time): its logs and spans
+    replace the in-window baseline of the log and trace analyses. Metric series stay compared
+    with the minutes before the alert, where they are continuous.
+    """
+    ref = reference or Telemetry()
+    logs = log_evidence(
+        telemetry.logs, baseline=frame.baseline, current=frame.current, reference=ref.logs
+    )
     metrics = metric_evidence(telemetry.metrics, baseline=frame.baseline, current=frame.current)
-    traces = trace_evidence(telemetry.spans, baseline=frame.baseline, current=frame.current)
+    traces = trace_evidence(
+        telemetry.spans, baseline=frame.baseline, current=frame.current, reference_spans=ref.spans
+    )
 
     items: list[Evidence] = [*extra, *logs.evidence, *metrics, *traces.evidence]
     items = _dedupe(items)
@@ -102,6 +114,7 @@ def build_evidence(
             "log_records": len(telemetry.logs),
             "metric_series": len(telemetry.metrics),
             "spans": len(telemetry.spans),
+            "reference": {"log_records": len(ref.logs), "spans": len(ref.spans)},
             "templates": len(logs.miner.templates()),
             "evidence_found": len(items),
             "evidence_kept": len(kept),
@@ -122,7 +135,9 @@ def _dedupe(items: Sequence[Evidence]) -> list[Evidence]:
 
 def _bounded(items: list[Evidence], ranking: Sequence[SuspectScore]) -> list[Evidence]:
     """Keep the strongest items per component, and always those that back the top suspects."""
-    must_keep = {eid for s in ranking[:5] for eid in s.evidence_ids}
+    # The strongest items of every leading suspect stay, so whoever wins the debate (or a
+    # reader who doubts the ranking) still finds that suspect's own evidence in the pack.
+    must_keep = {eid for s in ranking[:KEEP_SUSPECTS] for eid in s.evidence_ids[:KEEP_PER_SUSPECT]}
     by_entity: dict[str, list[Evidence]] = {}
     for item in sorted(items, key=lambda e: (-e.score, e.id)):
         by_entity.setdefault(item.entity, []).append(item)

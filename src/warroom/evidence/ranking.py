@@ -16,8 +16,14 @@ host          node-level metrics (they describe the machine, not the service)  0
 
 (*) times 1.0 for cpu, 0.6 memory, 0.3 network, 0.2 disk (`RESOURCE_WEIGHTS`).
 
-A signal's value is its strongest item plus a quarter of the next two (several items of one
-kind corroborate, but do not add up without limit); for edges, half of the next three.
+A signal's raw value is its strongest item plus a quarter of the next two (several items of one
+kind corroborate, but do not add up without limit); for edges, half of the next three. With
+five entities or more, the value is scaled by ``(raw / mass) ** 0.3``, ``mass`` being the sum of
+that signal over all entities: a change spread over many services (load, a shared node, a
+drifted baseline) counts less than one concentrated in a single service.
+
+Log templates at error level that appeared or burst feed ``errors`` (the service says it
+failed); other template changes feed ``functional``.
 ``own`` is the sum of the weighted cause signals (all but symptom and host); an entity with
 ``own`` evidence is a cause candidate.
 
@@ -34,8 +40,9 @@ earliest among candidates (causes start first).
 
 Fault type, from the evidence mix of the entity: cpu rising -> ``cpu_contention``; memory
 rising -> ``memory_pressure``; errors -> ``exception``; self-time / edge latency with no cpu
-rise -> ``network_delay``; functional log changes with no resource change -> ``return``;
-otherwise ``unknown``.
+rise -> ``network_delay``; errors with thrown exceptions or failing spans -> ``exception``, error
+lines without them (the code handled a wrong result) or functional log changes with no
+resource change -> ``return``; otherwise ``unknown``.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ from datetime import datetime
 
 from warroom.domain.debate import FaultType
 from warroom.domain.evidence import Evidence, EvidenceKind, SuspectScore
+from warroom.evidence.logs.levels import ERROR_LEVELS
 
 WEIGHTS: dict[str, float] = {
     "resource": 1.0,
@@ -65,6 +73,9 @@ EXPLAINED_SYMPTOM = 0.2
 EXPLAINED_OWN = 2 / 3
 CALLER_BONUS, MAX_CALLER_BONUS, FIRST_ONSET_BONUS = 0.1, 0.5, 0.1
 NOTABLE = 1.0
+MASS_MIN_ENTITIES = 5
+CONCENTRATION = 0.3
+_THROWN = (EvidenceKind.LOG_EXCEPTION, EvidenceKind.TRACE_ERROR)
 
 
 @dataclass(slots=True)
@@ -76,6 +87,8 @@ class Profile:
     )
     categories: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     onset: datetime | None = None
+    # Per signal, the sum over all entities: how widely the change is spread.
+    mass: dict[str, float] = field(default_factory=dict)
 
     def add(self, signal: str, item: Evidence, score: float, category: str | None) -> None:
         self.signals[signal].append((score, item))
@@ -84,13 +97,21 @@ class Profile:
         if item.onset is not None and signal in CAUSE_SIGNALS:
             self.onset = item.onset if self.onset is None else min(self.onset, item.onset)
 
-    def value(self, signal: str) -> float:
+    def raw(self, signal: str) -> float:
         scores = sorted((s for s, _ in self.signals.get(signal, [])), reverse=True)
         if not scores:
             return 0.0
         if signal == "edge":  # many slow edges meeting at one service is the point
             return scores[0] + 0.5 * sum(scores[1:4])
         return scores[0] + 0.25 * sum(scores[1:3])
+
+    def value(self, signal: str) -> float:
+        """The signal's strength, scaled by its share of all entities' (``CONCENTRATION``)."""
+        raw = self.raw(signal)
+        mass = self.mass.get(signal, 0.0)
+        if raw <= 0.0 or mass <= 0.0:
+            return raw
+        return raw * float((raw / mass) ** CONCENTRATION)
 
     def own(self) -> float:
         return sum(WEIGHTS[s] * self.value(s) for s in CAUSE_SIGNALS)
@@ -101,6 +122,7 @@ def rank_suspects(
 ) -> list[SuspectScore]:
     """Every entity with evidence, best suspect first (ties broken by name)."""
     profiles = _profiles(items)
+    _set_mass(profiles)
     own = {name: p.own() for name, p in profiles.items()}
     reach = _reachable(call_graph)
     callers = _reverse(reach)
@@ -156,7 +178,12 @@ def infer_fault_type(profile: Profile) -> FaultType:
     latency = max(profile.value("self_time"), profile.value("edge"))
     functional = profile.value("functional")
     if errors >= NOTABLE and errors >= max(cpu, memory) / 2:
-        return FaultType.EXCEPTION
+        # Thrown exceptions and failing calls say "exception"; error lines the code wrote
+        # itself with nothing thrown say it handled a wrong result ("return").
+        thrown = max(
+            (s for s, e in profile.signals.get("errors", []) if e.kind in _THROWN), default=0.0
+        )
+        return FaultType.EXCEPTION if thrown >= NOTABLE / 2 else FaultType.RETURN
     if cpu >= NOTABLE and cpu >= memory:
         return FaultType.CPU_CONTENTION
     if memory >= NOTABLE:
@@ -166,6 +193,19 @@ def infer_fault_type(profile: Profile) -> FaultType:
     if functional >= NOTABLE:
         return FaultType.RETURN
     return FaultType.UNKNOWN
+
+
+def _set_mass(profiles: Mapping[str, Profile]) -> None:
+    """Tell each profile how much of every signal all entities show together.
+
+    A change that many services show alike (a load swing, a shared node, a drifted baseline)
+    says little about which one is at fault; a signal concentrated in one service says more.
+    """
+    if len(profiles) < MASS_MIN_ENTITIES:
+        return
+    mass = {signal: sum(p.raw(signal) for p in profiles.values()) for signal in WEIGHTS}
+    for profile in profiles.values():
+        profile.mass = mass
 
 
 def _profiles(items: Sequence[Evidence]) -> dict[str, Profile]:
@@ -201,6 +241,10 @@ def _signal(item: Evidence) -> tuple[str, str | None]:
     ):
         return "errors", None
     if item.kind is EvidenceKind.LOG_TEMPLATE:
+        # A template at error level that appeared or burst is the service saying it failed;
+        # an info-level one that appeared mostly follows the mix of requests.
+        if data.get("level") in ERROR_LEVELS and data.get("change") in ("new", "burst"):
+            return "errors", None
         return "functional", None
     return "symptom", None
 

@@ -43,6 +43,8 @@ class InvestigationRequest:
     alert_entity: str | None = None
     pasted_text: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    # Telemetry of a known fault-free period (any time): the baseline of logs and traces.
+    baseline_paths: Sequence[Path] = ()
 
 
 @dataclass
@@ -123,6 +125,11 @@ async def investigate(
             + "; check --at (UTC) and --window"
         )
 
+    reference: Telemetry | None = None
+    if request.baseline_paths:
+        step("baseline")
+        reference = await asyncio.to_thread(load_paths, list(request.baseline_paths))
+
     step("evidence")
     extra: list[Evidence] = []
     if request.alert_text:
@@ -135,7 +142,12 @@ async def investigate(
             )
         )
     pack = await asyncio.to_thread(
-        build_evidence, telemetry, incident_id=incident.id, frame=frame, extra=extra
+        build_evidence,
+        telemetry,
+        incident_id=incident.id,
+        frame=frame,
+        extra=extra,
+        reference=reference,
     )
     await sink.emit(
         RunEventType.STEP,

@@ -21,7 +21,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from warroom.domain.evidence import Evidence, EvidenceKind, EvidenceSource, TimeWindow
-from warroom.evidence.logs.exceptions import ExceptionInfo, extract_exceptions, location_of
+from warroom.evidence.logs.exceptions import (
+    ExceptionInfo,
+    extract_exceptions,
+    location_of,
+    locations_in_sources,
+)
 from warroom.evidence.logs.levels import ERROR_LEVELS, WARN_LEVELS
 from warroom.evidence.logs.miner import TemplateMiner
 from warroom.evidence.logs.significance import binomial_lower, binomial_upper, score_of
@@ -58,14 +63,16 @@ def log_evidence(
     total_limit: int = TOTAL_LIMIT,
     min_score: float = MIN_SCORE,
     miner: TemplateMiner | None = None,
+    reference: Sequence[LogRecord] = (),
 ) -> LogAnalysis:
     """Compare each entity's current window with its baseline; see the module docstring.
 
     At most ``per_entity_limit`` items per entity and ``total_limit`` in all are returned,
-    strongest first; items scoring below ``min_score`` are dropped.
+    strongest first; items scoring below ``min_score`` are dropped. ``reference`` records (a
+    known fault-free period) replace the in-window baseline when given.
     """
     started = time.perf_counter()
-    counts = tally(records, baseline=baseline, current=current, miner=miner)
+    counts = tally(records, baseline=baseline, current=current, miner=miner, reference=reference)
     found: list[Evidence] = []
     for entity in sorted(counts.entities):
         state = counts.entities[entity]
@@ -77,6 +84,7 @@ def log_evidence(
     found += _exception_findings(exceptions_now, exceptions_before, counts, current)
     kept = [e for e in found if e.score >= min_score]
     kept = _bounded(kept, per_entity_limit, total_limit)
+    _fill_locations(kept)
     return LogAnalysis(
         evidence=kept,
         miner=counts.miner,
@@ -106,6 +114,33 @@ def _bounded(items: list[Evidence], per_entity: int, total: int) -> list[Evidenc
             taken[item.entity] = taken.get(item.entity, 0) + 1
             kept.append(item)
     return kept[:total]
+
+
+def _fill_locations(items: list[Evidence]) -> None:
+    """Give template and error-share items the ``Class#line`` of their raw source lines.
+
+    Only items whose message did not already name a location are looked up.
+    """
+    wanted: dict[str, set[int]] = {}
+    missing = [
+        e
+        for e in items
+        if e.kind in (EvidenceKind.LOG_TEMPLATE, EvidenceKind.LOG_ERROR_RATE)
+        and not e.data.get("location")
+        and e.data.get("template") != "*"
+        and e.source is not None
+        and e.source.path
+        and e.source.lines
+    ]
+    for item in missing:
+        assert item.source is not None
+        wanted.setdefault(item.source.path, set()).update(item.source.lines[:1])
+    found = locations_in_sources(wanted)
+    for item in missing:
+        assert item.source is not None
+        where = found.get((item.source.path, item.source.lines[0]))
+        if where:
+            item.data["location"] = where
 
 
 def _digest(text: str) -> str:

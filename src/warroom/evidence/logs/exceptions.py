@@ -21,7 +21,7 @@ that is where application code went wrong; it is ``Class#line`` for JVM frames a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from warroom.evidence.logs.levels import is_error_like
@@ -369,3 +369,30 @@ def extract_exceptions(records: Iterable[LogRecord]) -> list[ExceptionInfo]:
         if len(info.example_line_numbers) < 5:
             info.example_line_numbers.append(record.line)
     return list(groups.values())
+
+
+def locations_in_sources(wanted: Mapping[str, Iterable[int]]) -> dict[tuple[str, int], str]:
+    """The logger locations of raw source lines: ``{path: line numbers}`` -> ``{(path, n): loc}``.
+
+    Ingest may strip a line's header (where a logger puts ``Class#line``) from the message;
+    the raw line in its file still carries it. Each file is read once, up to its last wanted
+    line; a file that cannot be read gives no locations.
+    """
+    found: dict[tuple[str, int], str] = {}
+    for path, numbers in wanted.items():
+        targets = set(numbers)
+        if not targets or not path:
+            continue
+        last = max(targets)
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                for number, raw in enumerate(handle, start=1):
+                    if number in targets:
+                        where = location_of(raw)
+                        if where:
+                            found[(path, number)] = where
+                    if number >= last:
+                        break
+        except OSError:
+            continue
+    return found

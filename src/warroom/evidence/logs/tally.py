@@ -7,6 +7,7 @@ are only counted in ``skipped_no_ts``.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -142,10 +143,19 @@ def tally(
     baseline: TimeWindow,
     current: TimeWindow,
     miner: TemplateMiner | None = None,
+    reference: Sequence[LogRecord] = (),
 ) -> Tally:
-    """Count the records of both windows; see the module docstring."""
+    """Count the records of both windows; see the module docstring.
+
+    With ``reference`` records (a known fault-free period, at any time), those make the
+    baseline, over the whole minutes they span, and records in ``baseline`` are not counted.
+    """
     b0, b1 = epoch(baseline.start), epoch(baseline.end)
     c0, c1 = epoch(current.start), epoch(current.end)
+    stamps = [r.ts for r in reference if r.ts is not None]
+    if stamps:
+        b0 = math.floor(min(stamps) / 60.0) * 60.0
+        b1 = max(b0 + 60.0, math.ceil(max(stamps) / 60.0) * 60.0)
     result = Tally(
         miner=miner or TemplateMiner(),
         buckets=Buckets.over(c0, c1),
@@ -155,16 +165,21 @@ def tally(
     add = result.miner.add
     buckets = result.buckets
     entities = result.entities
-    for record in records:
+    # Reference records first, so the current window's own lines cannot fall in the baseline.
+    tagged = ((r, True) for r in reference) if stamps else iter(())
+    for record, is_reference in itertools.chain(tagged, ((r, False) for r in records)):
         result.records += 1
         ts = record.ts
         if ts is None:
             result.skipped_no_ts += 1
             continue
-        if c0 <= ts <= c1:
+        if is_reference:
+            is_current = False
+            result.in_baseline += 1
+        elif c0 <= ts <= c1:
             is_current = True
             result.in_current += 1
-        elif b0 <= ts <= b1:
+        elif not stamps and b0 <= ts <= b1:
             is_current = False
             result.in_baseline += 1
         else:

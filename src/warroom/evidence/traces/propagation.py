@@ -45,18 +45,27 @@ class TraceAnalysis:
 
 
 def trace_evidence(
-    spans: Sequence[Span], *, baseline: TimeWindow, current: TimeWindow
+    spans: Sequence[Span],
+    *,
+    baseline: TimeWindow,
+    current: TimeWindow,
+    reference_spans: Sequence[Span] = (),
 ) -> TraceAnalysis:
-    """Analyse spans of one incident; the call graph uses every span, in or out of the windows."""
+    """Analyse spans of one incident; the call graph uses every span, in or out of the windows.
+
+    ``reference_spans`` (a known fault-free period, at any time) replace the in-window baseline
+    when given: the minutes before an alert may hold an earlier fault.
+    """
     trees = build_traces(spans)
-    graph = call_graph(trees)
+    reference_trees = build_traces(reference_spans) if reference_spans else []
+    graph = call_graph([*trees, *reference_trees])
     b0, b1, c0, c1 = (
         epoch(baseline.start),
         epoch(baseline.end),
         epoch(current.start),
         epoch(current.end),
     )
-    before = [t for t in trees if b0 <= t.start < b1]
+    before = reference_trees or [t for t in trees if b0 <= t.start < b1]
     now = [t for t in trees if c0 <= t.start <= c1]
     window = TimeWindow(start=baseline.start, end=current.end)
 
