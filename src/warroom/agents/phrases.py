@@ -53,6 +53,11 @@ _PHRASES: dict[str, dict[str, str]] = {
         "not a victim",
         "zh": "{component} 自身的 {what} 在 {onset} 已发生变化，不晚于 {other}：它是原因而非受害者",
     },
+    "defend_rank": {
+        "en": "{component} outranks {other} once propagation is accounted for: its own "
+        "evidence ({what}) is stronger than anything {other} shows",
+        "zh": "在计入故障传播后 {component} 的排名仍高于 {other}：其自身证据（{what}）强于 {other}",
+    },
     "defend_breadth": {
         "en": "{component} leads the ranking by a clear margin; one strong signal suffices",
         "zh": "{component} 在排序中明显领先，一个强信号已足够",

@@ -52,20 +52,28 @@ def _answer(case: CaseFile, h: Hypothesis, o: Objection) -> Response:
             for e in own
             if e.onset is not None and (other_onset is None or e.onset <= other_onset + SAME_TIME)
         ]
-        stronger = mine is not None and (theirs is None or mine.score >= theirs.score)
-        if early and stronger:
-            e = early[0]
+        # The engine's ranking already weighs propagation: a component that outranks what it
+        # calls is not explained by it, and its earliest own change is the evidence to cite.
+        stronger = mine is not None and (theirs is None or mine.score > theirs.score)
+        if stronger:
+            cited = (early or own)[:1]
+            onset = cited[0].onset if cited else None
             return Response(
                 target=c,
                 text=say(
-                    "defend_own",
+                    "defend_own" if early else "defend_rank",
                     lang,
                     component=c,
-                    what=e.summary,
-                    onset=f"{e.onset:%H:%M:%S}" if e.onset else "-",
+                    what=cited[0].summary if cited else "-",
+                    onset=f"{onset:%H:%M:%S}" if onset else "-",
                     other=other or "-",
                 ),
-                citations=[Citation(evidence_id=e.id, role="cause")],
+                citations=[Citation(evidence_id=e.id, role="cause") for e in cited]
+                + (
+                    [Citation(evidence_id=f"rank:{c}", role="support")]
+                    if f"rank:{c}" in case.evidence
+                    else []
+                ),
                 revised_confidence=h.confidence,
             )
         return concede.model_copy(update={"revised_confidence": round(h.confidence * 0.5, 3)})

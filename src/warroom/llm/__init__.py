@@ -8,7 +8,7 @@ Public surface:
 - `UsageLedger`: tokens, requests and cost per role (`warroom.llm.ledger`).
 - `ModelRequestRefused`, `refuse_remote_model_requests`, `is_loopback_host`: the global switch
   that refuses non-loopback model requests (`warroom.llm.guard`).
-- `open_chat_model`: the pydantic-ai chat model on the configured endpoint
+- `warroom.llm.provider.open_chat_model`: the pydantic-ai chat model on the configured endpoint
   (`warroom.llm.provider`).
 - `warroom.llm.testing.ScriptedOpenAIServer` (import it from there): a scripted loopback
   OpenAI-compatible server for tests.
@@ -19,7 +19,6 @@ offline reasoner instead, and anything else that escapes is a programming error.
 
 from warroom.llm.guard import ModelRequestRefused, is_loopback_host, refuse_remote_model_requests
 from warroom.llm.ledger import OFFLINE_MODEL, UsageLedger
-from warroom.llm.provider import open_chat_model
 from warroom.llm.role import RoleCall, RoleOutcome, RoleReplay, replaying_roles, run_role
 
 __all__ = [
@@ -30,7 +29,6 @@ __all__ = [
     "RoleReplay",
     "UsageLedger",
     "is_loopback_host",
-    "open_chat_model",
     "refuse_remote_model_requests",
     "replaying_roles",
     "run_role",
