@@ -123,3 +123,21 @@ def test_investigate_outside_the_data_window_exits_2_with_advice() -> None:
     )
     assert result.exit_code == 2
     assert "check --at" in result.output
+
+
+def test_investigate_missing_baseline_folder_exits_2(tmp_path: Path) -> None:
+    from warroom.samples import sample_path
+
+    result = runner.invoke(
+        app,
+        [
+            "investigate",
+            str(sample_path() / "logs"),
+            "--baseline",
+            str(tmp_path / "nope"),
+            "--at",
+            "2026-03-14 14:07:00",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "no such file" in result.output

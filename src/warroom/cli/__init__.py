@@ -214,12 +214,20 @@ def investigate_cmd(
     title: Annotated[str, typer.Option(help="Incident title.")] = "",
     severity: Annotated[str, typer.Option(help="critical, high, medium or low")] = "high",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    baseline: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--baseline",
+            help="Fault-free telemetry (files or folders) to compare logs and spans against, "
+            "instead of the minutes before the alert. Repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Investigate an incident from telemetry files and print the report."""
     _check_choice(lang, ("en", "zh"), "--lang")
     _check_choice(fmt, ("md", "json", "html"), "--format")
     _check_choice(severity, tuple(s.value for s in Severity), "--severity")
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in [*paths, *(baseline or [])] if not p.exists()]
     if missing:
         raise typer.BadParameter(f"no such file or folder: {', '.join(missing)}")
     request = InvestigationRequest(
@@ -229,6 +237,7 @@ def investigate_cmd(
         lang=lang,
         title=title,
         severity=Severity(severity),
+        baseline_paths=baseline or [],
     )
     _investigate_and_print(request, fmt, lang, out_file, quiet)
 
