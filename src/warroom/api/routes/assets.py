@@ -129,67 +129,46 @@ _CREATED = status.HTTP_201_CREATED
 _UPLOAD_ERRORS = errors(404, 413, 422)
 
 
-@router.post(
-    "/runtime",
-    operation_id="assets_upload_runtime",
-    status_code=_CREATED,
-    responses=_UPLOAD_ERRORS,
-)
-async def upload_runtime(
-    request: Request,
-    state: StateDep,
-    _key: ResponderKey,
-    incident_id: IncidentField,
-    files: FilesField,
-    kind: KindField = None,
-) -> AssetsPublic:
-    """Upload logs, metrics and traces for an incident; debates read these."""
-    stored = await store_uploads(
-        state, incident_id=incident_id, files=files, asset_state=AssetState.RUNTIME, kind=kind
+def _register_upload(asset_state: AssetState, summary: str) -> None:
+    """One upload route per asset state: the same handling, its own path and operation id."""
+
+    async def upload(
+        request: Request,
+        state: StateDep,
+        _key: ResponderKey,
+        incident_id: IncidentField,
+        files: FilesField,
+        kind: KindField = None,
+    ) -> AssetsPublic:
+        stored = await store_uploads(
+            state, incident_id=incident_id, files=files, asset_state=asset_state, kind=kind
+        )
+        return _answer(request, incident_id, stored)
+
+    upload.__doc__ = summary
+    upload.__name__ = f"upload_{asset_state.value}"
+    router.add_api_route(
+        f"/{asset_state.value}",
+        upload,
+        methods=["POST"],
+        operation_id=f"assets_upload_{asset_state.value}",
+        status_code=_CREATED,
+        responses=_UPLOAD_ERRORS,
+        response_model=AssetsPublic,
     )
-    return _answer(request, incident_id, stored)
 
 
-@router.post(
-    "/development",
-    operation_id="assets_upload_development",
-    status_code=_CREATED,
-    responses=_UPLOAD_ERRORS,
+_register_upload(
+    AssetState.RUNTIME, "Upload logs, metrics and traces for an incident; debates read these."
 )
-async def upload_development(
-    request: Request,
-    state: StateDep,
-    _key: ResponderKey,
-    incident_id: IncidentField,
-    files: FilesField,
-    kind: KindField = None,
-) -> AssetsPublic:
-    """Upload development-state files (source archives, git bundles); stored for later use."""
-    stored = await store_uploads(
-        state, incident_id=incident_id, files=files, asset_state=AssetState.DEVELOPMENT, kind=kind
-    )
-    return _answer(request, incident_id, stored)
-
-
-@router.post(
-    "/design",
-    operation_id="assets_upload_design",
-    status_code=_CREATED,
-    responses=_UPLOAD_ERRORS,
+_register_upload(
+    AssetState.DEVELOPMENT,
+    "Upload development-state files (source archives, git bundles); stored for later use.",
 )
-async def upload_design(
-    request: Request,
-    state: StateDep,
-    _key: ResponderKey,
-    incident_id: IncidentField,
-    files: FilesField,
-    kind: KindField = None,
-) -> AssetsPublic:
-    """Upload design-state files (domain models, API and database designs, past incidents)."""
-    stored = await store_uploads(
-        state, incident_id=incident_id, files=files, asset_state=AssetState.DESIGN, kind=kind
-    )
-    return _answer(request, incident_id, stored)
+_register_upload(
+    AssetState.DESIGN,
+    "Upload design-state files (domain models, API and database designs, past incidents).",
+)
 
 
 @router.get("", operation_id="assets_list", responses=errors(404, 422))
