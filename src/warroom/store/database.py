@@ -61,6 +61,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # SQLite ignores foreign keys unless told otherwise, on every new connection.
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # WAL: readers do not block the writer, and a commit appends to the log instead of
+    # rewriting pages through a rollback journal. synchronous=NORMAL syncs the log at
+    # checkpoints, not at every commit: a power cut may lose the last commits, never
+    # corrupt the file. Together they take a commit from several fsyncs to none.
+    # (An in-memory database answers "memory" and keeps its own journal.)
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

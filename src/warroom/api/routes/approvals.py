@@ -28,7 +28,7 @@ async def list_approvals(
     status_: Annotated[ApprovalStatus | None, Query(alias="status")] = None,
     run_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
 ) -> ApprovalsPublic:
     """Approval requests, oldest first; ``?status=pending`` lists those waiting for a person."""
     found, total = await store.list_approvals(

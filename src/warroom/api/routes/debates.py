@@ -137,7 +137,9 @@ async def debate_history(
     run_id: str,
     store: StoreDep,
     _key: CurrentKey,
-    after: Annotated[int, Query(ge=-1, description="Only events with seq > after.")] = -1,
+    after: Annotated[
+        int, Query(ge=-1, le=2**63 - 1, description="Only events with seq > after.")
+    ] = -1,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> RunEventsPublic:
     """The run's events in order, from ``seq > after``."""
@@ -187,7 +189,9 @@ async def stream_debate(
     run_id: str,
     state: StateDep,
     _key: CurrentKey,
-    after: Annotated[int, Query(ge=-1, description="Replay events with seq > after.")] = -1,
+    after: Annotated[
+        int, Query(ge=-1, le=2**63 - 1, description="Replay events with seq > after.")
+    ] = -1,
     last_event_id: Annotated[int | None, Header(ge=-1)] = None,
 ) -> StreamingResponse:
     """Stored events after ``after`` (or ``Last-Event-ID`` when reconnecting), then live ones,

@@ -62,7 +62,7 @@ async def list_incidents(
     store: StoreDep,
     _key: CurrentKey,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
     severity: Severity | None = None,
     created_after: Annotated[
         datetime | None, Query(description="Inclusive; a time without zone is UTC.")

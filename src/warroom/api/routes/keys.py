@@ -51,7 +51,7 @@ async def list_audit(
     store: StoreDep,
     _key: AdminKey,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
 ) -> AuditEntriesPublic:
     """The audit log of writes, oldest first."""
     entries, total = await store.list_audit(limit=limit, offset=offset)

@@ -31,7 +31,7 @@ def _key_from(websocket: WebSocket, api_key: str | None) -> str | None:
 async def debate_socket(
     websocket: WebSocket,
     run_id: str,
-    after: Annotated[int, Query(ge=-1)] = -1,
+    after: Annotated[int, Query(ge=-1, le=2**63 - 1)] = -1,
     api_key: Annotated[str | None, Query()] = None,
 ) -> None:
     """Messages: ``{"type": "event", "event": {...}}`` per event with ``seq > after``,

@@ -24,7 +24,9 @@ async def run_events(
     run_id: str,
     store: StoreDep,
     _key: CurrentKey,
-    after: Annotated[int, Query(ge=-1, description="Only events with seq > after.")] = -1,
+    after: Annotated[
+        int, Query(ge=-1, le=2**63 - 1, description="Only events with seq > after.")
+    ] = -1,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> RunEventsPublic:
     """The run's events in order, from ``seq > after``; page on with ``next_after``."""

@@ -224,7 +224,7 @@ async def list_alerts(
     _key: CurrentKey,
     incident_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
 ) -> AlertsPublic:
     """Received alerts, most recently seen first (one row per fingerprint)."""
     found = await store.list_alerts(incident_id=incident_id, limit=limit, offset=offset)
