@@ -141,3 +141,16 @@ def test_investigate_missing_baseline_folder_exits_2(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "no such file" in result.output
+
+
+def test_demo_writes_a_pdf_report(tmp_path: Path) -> None:
+    target = tmp_path / "report.pdf"
+    result = runner.invoke(app, ["demo", "--format", "pdf", "--out", str(target), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"%PDF-")
+
+
+def test_pdf_without_an_output_file_exits_2() -> None:
+    result = runner.invoke(app, ["demo", "--format", "pdf", "--quiet"])
+    assert result.exit_code == 2
+    assert "give --out" in result.output

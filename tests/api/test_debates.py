@@ -165,9 +165,10 @@ def test_report_json_and_exports(finished: Finished) -> None:
         == "payment-service"
     )
 
-    pdf = client.post(f"{base}/export", json={"format": "pdf"}, headers=headers)
-    assert pdf.status_code == 422
-    assert "PDF export is not available" in pdf.json()["detail"]
+    pdf = client.post(f"{base}/export", json={"format": "pdf", "lang": "zh"}, headers=headers)
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
 
 
 def test_cancel_of_a_finished_debate_answers_409(finished: Finished) -> None:

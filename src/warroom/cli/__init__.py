@@ -36,6 +36,7 @@ from warroom.flows.investigation import (
     investigate,
 )
 from warroom.report import render_report
+from warroom.report.pdf import render_pdf
 from warroom.samples import load_sample_manifest, sample_path
 from warroom.store import BlobStore, Store, open_store
 
@@ -171,6 +172,13 @@ async def _run_investigation(
 
 
 def _emit(result: Investigation, fmt: str, lang: str, out_file: Path | None) -> None:
+    if fmt == "pdf":
+        assert out_file is not None  # checked with the options
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        out_file.write_bytes(render_pdf(result.report, lang))  # type: ignore[arg-type]
+        err.print(f"report written to {out_file}")
+        _notes(result)
+        return
     text = render_report(result.report, fmt, lang)  # type: ignore[arg-type]
     if out_file:
         out_file.parent.mkdir(parents=True, exist_ok=True)
@@ -180,6 +188,10 @@ def _emit(result: Investigation, fmt: str, lang: str, out_file: Path | None) -> 
         out.print(Markdown(text))
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    _notes(result)
+
+
+def _notes(result: Investigation) -> None:
     ignored = result.telemetry.ignored
     if ignored:
         err.print(
@@ -193,8 +205,14 @@ def _emit(result: Investigation, fmt: str, lang: str, out_file: Path | None) -> 
         )
 
 
-Fmt = Annotated[str, typer.Option("--format", "-f", help="md, json or html")]
+Fmt = Annotated[str, typer.Option("--format", "-f", help="md, json, html or pdf (pdf needs --out)")]
 Lang = Annotated[str, typer.Option("--lang", help="en or zh")]
+
+
+def _check_format(fmt: str, out_file: Path | None) -> None:
+    _check_choice(fmt, ("md", "json", "html", "pdf"), "--format")
+    if fmt == "pdf" and out_file is None:
+        raise typer.BadParameter("--format pdf writes a binary file: give --out FILE.pdf")
 
 
 def _check_choice(value: str, choices: tuple[str, ...], name: str) -> str:
@@ -225,7 +243,7 @@ def investigate_cmd(
 ) -> None:
     """Investigate an incident from telemetry files and print the report."""
     _check_choice(lang, ("en", "zh"), "--lang")
-    _check_choice(fmt, ("md", "json", "html"), "--format")
+    _check_format(fmt, out_file)
     _check_choice(severity, tuple(s.value for s in Severity), "--severity")
     missing = [str(p) for p in [*paths, *(baseline or [])] if not p.exists()]
     if missing:
@@ -267,7 +285,7 @@ def demo(
 ) -> None:
     """Investigate the sample incident that ships with warroom and print the report."""
     _check_choice(lang, ("en", "zh"), "--lang")
-    _check_choice(fmt, ("md", "json", "html"), "--format")
+    _check_format(fmt, out_file)
     manifest = load_sample_manifest()
     alert = manifest.get("alert", {})
     labels = alert.get("labels", {}) if isinstance(alert, dict) else {}

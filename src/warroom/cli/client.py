@@ -379,13 +379,15 @@ def _short(value: Any, limit: int = 80) -> str:
 def reports_export(
     ctx: typer.Context,
     incident_id: Annotated[str, typer.Argument(help="The incident id.")],
-    format: Annotated[str, typer.Option("--format", help="md, html or json.")] = "md",
+    format: Annotated[str, typer.Option("--format", help="md, html, json or pdf.")] = "md",
     out_file: Annotated[Path, typer.Option("--out", help="Where to write it.")] = Path("-"),
     lang: Annotated[str | None, typer.Option(help="en or zh; default: the report's.")] = None,
 ) -> None:
     """Export the incident's latest report as Markdown, HTML or JSON."""
-    if format not in ("md", "html", "json"):
-        _fail(f"--format must be md, html or json, got {format!r}")
+    if format not in ("md", "html", "json", "pdf"):
+        _fail(f"--format must be md, html, json or pdf, got {format!r}")
+    if format == "pdf" and str(out_file) == "-":
+        _fail("--format pdf writes a binary file: give --out FILE.pdf")
     body: dict[str, Any] = {"format": format}
     if lang:
         body["lang"] = lang

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, status
@@ -13,6 +14,7 @@ from warroom.api.routes.responses import errors
 from warroom.api.schemas import ReportExport
 from warroom.domain import Report
 from warroom.report import render_report, report_json
+from warroom.report.pdf import render_pdf
 from warroom.store import Store
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -21,6 +23,7 @@ _MEDIA = {
     "md": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8",
     "json": "application/json",
+    "pdf": "application/pdf",
 }
 
 
@@ -67,18 +70,16 @@ async def get_report(
 async def export_report(
     incident_id: str, body: ReportExport, store: StoreDep, _key: CurrentKey
 ) -> Response:
-    """The latest report as a Markdown, HTML or JSON document (PDF: 422, not available)."""
-    if body.format == "pdf":
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            detail="PDF export is not available yet; ask for format 'md', 'html' or 'json' "
-            "(HTML prints to PDF from a browser)",
-        )
+    """The latest report as a Markdown, HTML, JSON or PDF document."""
     report = await load_report(store, incident_id, None)
     lang = body.lang or ("zh" if report.lang == "zh" else "en")
-    text = render_report(report, body.format, lang)
+    content: str | bytes = (
+        await asyncio.to_thread(render_pdf, report, lang)
+        if body.format == "pdf"
+        else render_report(report, body.format, lang)
+    )
     return Response(
-        content=text,
+        content=content,
         media_type=_MEDIA[body.format],
         headers={
             "Content-Disposition": f'attachment; filename="report-{incident_id}.{body.format}"'

@@ -8,9 +8,7 @@ from pydantic import BaseModel, Field
 
 
 class ReportExport(BaseModel):
-    format: Literal["md", "html", "json", "pdf"] = Field(
-        description="md, html or json; pdf is not available yet and answers 422."
-    )
+    format: Literal["md", "html", "json", "pdf"] = Field(description="md, html, json or pdf.")
     lang: Literal["en", "zh"] | None = Field(
         default=None, description="Language of headings and fixed text; default: the report's."
     )

@@ -16,11 +16,10 @@ pass reads the miner's shape groups, so it works on a batch (the Loghub runner),
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from warroom.evidence.logs.masking import WILDCARD
-from warroom.evidence.logs.miner import ShapeGroup, TemplateMiner, first_line
+from warroom.evidence.logs.miner import EXAMPLE_CHARS, ShapeGroup, TemplateMiner, first_line
 
 # At most this many distinct words, each seen at least twice, make a position an enumeration.
 MAX_ENUM_VALUES = 4
@@ -77,7 +76,7 @@ class RefinedTemplates:
         templates = {t.id: t.text.split(" ") for t in miner.templates()}
         self._plain = {tid: " ".join(words) for tid, words in templates.items()}
         groups = self._groups = miner.shapes()
-        values: dict[tuple[int, int], Counter[str]] = defaultdict(Counter)
+        values: dict[tuple[int, int], dict[str, int]] = {}
         variable: set[tuple[int, int]] = set()
         named_at: list[list[int]] = []
         # Only positions where the template is variable can hold an enumeration.
@@ -85,27 +84,42 @@ class RefinedTemplates:
             tid: [p for p, word in enumerate(words) if WILDCARD in word]
             for tid, words in templates.items()
         }
+        sizes = {tid: len(words) for tid, words in templates.items()}
         for group in groups:
             tid, tokens = group.template_id, group.tokens
             named: list[int] = []
             named_at.append(named)
-            if len(tokens) != len(templates[tid]):
+            positions = wild[tid]
+            if not positions or len(tokens) != sizes[tid]:
                 continue
+            # A whole example holds every word: a masked token that is more than ``<*>``
+            # (``<*>ms``) cannot come from a versioned name, so its word need not be read.
+            whole = len(group.example) < EXAMPLE_CHARS
             raw: list[str] | None = None
-            for pos in wild[tid]:
+            count = group.count
+            for pos in positions:
                 got = tokens[pos]
+                key = (tid, pos)
                 if WILDCARD in got:
-                    raw = raw if raw is not None else group.example.split()
-                    if pos < len(raw) and _NAMED_WORD(raw[pos]):
+                    if whole and got != WILDCARD:
+                        variable.add(key)
+                        continue
+                    if raw is None:
+                        # Words past the last wild position are never read.
+                        raw = group.example.split(None, positions[-1] + 1)
+                    word = raw[pos] if pos < len(raw) else None
+                    if word is not None and _NAMED_WORD(word):
                         # A protocol or device name with a version digit (``ssh2``, ``eth0``).
                         named.append(pos)
-                        values[(tid, pos)][raw[pos]] += group.count
+                        counts = values.setdefault(key, {})
+                        counts[word] = counts.get(word, 0) + count
                     else:
-                        variable.add((tid, pos))
+                        variable.add(key)
                 elif got.rstrip(",").lower() in _CALENDAR:
-                    variable.add((tid, pos))  # part of a date written out in the message
+                    variable.add(key)  # part of a date written out in the message
                 else:
-                    values[(tid, pos)][got] += group.count
+                    counts = values.setdefault(key, {})
+                    counts[got] = counts.get(got, 0) + count
         enumerated = {
             key
             for key, counts in values.items()
@@ -154,9 +168,11 @@ class RefinedTemplates:
 def refine_templates(messages: Sequence[str]) -> list[str]:
     """Mine ``messages`` as one batch; per line, its template with enumerations kept."""
     miner = TemplateMiner()
-    groups = [miner.add_grouped(m) for m in messages]
+    groups = miner.add_batch(messages)
     refined = RefinedTemplates(miner)
     texts = refined.texts_by_group()
+    if None not in texts.values():
+        return list(map(texts.__getitem__, groups))  # type: ignore[arg-type]
     # Only groups with a versioned name kept (``ssh2``) need the line itself.
     return [
         text if (text := texts[g]) is not None else refined.text(g, m)
