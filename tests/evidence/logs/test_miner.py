@@ -169,3 +169,62 @@ def test_miner_finds_a_cluster_keyed_by_a_masked_value_for_a_word_value() -> Non
     later = miner.add("User alice logged in from 10.0.0.2")
     assert first == later
     assert miner.template(first).text == "User <*> logged in from <*>"
+
+
+_BATCH = [
+    "Connection from 10.0.0.1 port 22",
+    "Connection from 10.0.0.2 port 2222",
+    "session opened for user alice",
+    "session opened for user bob\n  at frame 1",
+    "Connection from 10.0.0.1 port 22",
+    "",
+    "disk é2 at 93% on /var/lib/x",
+]
+
+
+def test_miner_add_batch_matches_add_grouped_line_by_line() -> None:
+    one, batch = TemplateMiner(), TemplateMiner()
+    singly = [one.add_grouped(m) for m in _BATCH]
+    grouped = batch.add_batch(_BATCH)
+    assert [(g.template_id, g.tokens, g.example) for g in grouped] == [
+        (g.template_id, g.tokens, g.example) for g in singly
+    ]
+    assert [(g.tokens, g.count) for g in batch.shapes()] == [
+        (g.tokens, g.count) for g in one.shapes()
+    ]
+    assert batch.templates() == one.templates()
+
+
+def test_miner_add_batch_continues_a_stream_and_accepts_an_empty_batch() -> None:
+    miner = TemplateMiner()
+    assert miner.add_batch([]) == []
+    first = miner.add("Connection from 10.0.0.1 port 22")
+    (group,) = miner.add_batch(["Connection from 10.0.0.9 port 22"])
+    assert group.template_id == first
+    assert miner.template(first).count == 2
+
+
+def test_miner_template_words_are_the_template_texts_split_on_spaces() -> None:
+    miner = TemplateMiner()
+    miner.add_batch(_BATCH)
+    words = miner.template_words()
+    assert words == {t.id: t.text.split(" ") for t in miner.templates()}
+
+
+def test_logger_locations_of_one_digit_shape_stay_apart() -> None:
+    miner = TemplateMiner()
+    first = miner.add("o.s.OrderServiceImpl#324 [modifyOrder][Modify order Success][Id: a6b2]")
+    other = miner.add("o.s.OrderServiceImpl#325 [modifyOrder][Modify order Success][Id: a6b2]")
+    again = miner.add("o.s.OrderServiceImpl#324 [modifyOrder][Modify order Success][Id: 77f1]")
+    assert first != other
+    assert again == first
+    texts = {t.id: t.text for t in miner.templates()}
+    assert texts[other].startswith("o.s.OrderServiceImpl#325 ")
+
+
+def test_masked_tokens_that_keep_digits_are_not_shared_by_shape() -> None:
+    miner = TemplateMiner()
+    miner.add("session opened by ssh2 for user root")
+    second = miner.add("session opened by ssh3 for user root")
+    assert "ssh3" in miner.template(second).text or "<*>" in miner.template(second).text
+    assert "ssh2" not in miner.template(second).text

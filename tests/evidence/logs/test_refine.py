@@ -32,3 +32,15 @@ def test_refinement_treats_month_names_as_variables() -> None:
 def test_refinement_returns_one_template_per_line_in_order() -> None:
     lines = ["disk 1 full", "cache miss for key 7", "disk 2 full"]
     assert refine_templates(lines) == ["disk <*> full", "cache miss for key <*>", "disk <*> full"]
+
+
+def test_refinement_reads_a_versioned_name_only_where_the_token_is_all_variable() -> None:
+    lines = ["auth via ssh2 took=5"] * 2 + ["auth via ssh1 took=7"] * 2
+    expected = ["auth via ssh2 took=<*>"] * 2 + ["auth via ssh1 took=<*>"] * 2
+    assert refine_templates(lines) == expected
+
+
+def test_refinement_closes_a_position_once_it_has_too_many_words() -> None:
+    names = ["ann", "bob", "cid", "dan", "eve"]
+    lines = [f"login by {n} done" for n in names for _ in range(2)]
+    assert set(refine_templates(lines)) == {"login by <*> done"}

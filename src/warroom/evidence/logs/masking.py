@@ -117,10 +117,14 @@ class TokenMasker:
     rest go through ``mask_line``. The memory held is bounded.
     """
 
-    __slots__ = ("_cache",)
+    __slots__ = ("_cache", "_seen")
 
     def __init__(self) -> None:
         self._cache: dict[str, str] = {}
+        # Tokens with digits, as written, to the mask ``_learn`` gave them: numbers and ids
+        # recur (ports, small counts), and a lookup is cheaper than the rules. Emptied whenever
+        # ``_cache`` is, so an answer here is always the one ``_learn`` would give again.
+        self._seen: dict[str, str] = {}
 
     def tokens(self, line: str, limit: int) -> list[str]:
         """The masked tokens of ``line``; past ``limit`` tokens the rest is one ``<*>``."""
@@ -128,11 +132,20 @@ class TokenMasker:
         if len(tokens) > limit:
             tokens[limit] = WILDCARD
         known = self._cache.get
+        seen = self._seen.get
         learn = self._learn
         # A masked token is never empty, so ``or`` falls through only on a cache miss.
-        return [known(t) or learn(t) for t in tokens]
+        return [known(t) or seen(t) or learn(t) for t in tokens]
 
     def _learn(self, token: str) -> str:
+        masked = self._mask(token)
+        seen = self._seen
+        if len(seen) >= _TOKEN_CACHE_LIMIT:
+            seen.clear()
+        seen[token] = masked
+        return masked
+
+    def _mask(self, token: str) -> str:
         if token.isdigit():
             return WILDCARD
         numeric = _NUMERIC_TOKEN(token)
@@ -141,14 +154,19 @@ class TokenMasker:
         cache = self._cache
         if len(cache) >= _TOKEN_CACHE_LIMIT:
             cache.clear()
+            self._seen.clear()
         if _HAS_DIGIT.search(token) is None:
             masked = cache[token] = mask_line(token)
             return masked
-        # No rule looks at a digit's value, so tokens of one shape mask alike: ``blk_-42`` and
-        # ``blk_-97`` share ``blk_-00``.
+        # No rule looks at a digit's value, so tokens of one shape whose digits are all masked
+        # mask alike: ``blk_-42`` and ``blk_-97`` share ``blk_-00``.
         shape = digit_shape(token).decode("utf-8", "surrogatepass")
         known = cache.get(shape)
         if known is not None:
             return known
-        masked = cache[shape] = mask_line(token)
+        masked = mask_line(token)
+        # Only a mask that hid every digit holds for the whole shape: one that kept digits
+        # (``Impl#324``, ``ssh2``) is this token's alone.
+        if _HAS_DIGIT.search(masked) is None:
+            cache[shape] = masked
         return masked

@@ -26,6 +26,7 @@ What a caller may rely on:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from warroom.evidence.logs.masking import (
 MAX_TOKENS = 100
 
 _SEQUENCE_CACHE_LIMIT = 100_000
+_HAS_DIGIT = re.compile(r"\d").search
 # Examples keep this many characters (the refinement pass relies on it to know one is whole).
 EXAMPLE_CHARS = 1_000
 _FALLBACK_FROM = 2  # key index of the second leading token (index 0 is the length)
@@ -143,20 +145,21 @@ class TemplateMiner:
         C-level pass over the whole batch, only new shapes are learned (in line order, as
         ``add`` would), and counts are tallied once at the end.
         """
-        lines = [m.partition("\n")[0] if "\n" in m else m for m in messages]
+        if not messages:
+            return []
+        joined = "\n".join(messages)
+        if joined.count("\n") == len(messages) - 1:
+            lines = messages  # no message spans lines: each is its own first line
+        else:
+            lines = [m.partition("\n")[0] if "\n" in m else m for m in messages]
+            joined = "\n".join(lines)
         # One encode and translate for the batch: a first line holds no newline, so the shapes
         # split back apart exactly, and UTF-8 encodes a joined text as its parts joined.
-        joined = "\n".join(lines).encode("utf-8", "surrogatepass").translate(SHAPE_TABLE)
-        shapes = joined.split(b"\n") if lines else []
+        shapes = joined.encode("utf-8", "surrogatepass").translate(SHAPE_TABLE).split(b"\n")
         known = self._by_shape.get  # ``clear`` keeps the dict, so the bound method stays valid
         learn = self._learn_shape
-        groups: list[ShapeGroup] = []
-        append = groups.append
-        for shape, line in zip(shapes, lines, strict=True):
-            found = known(shape)
-            if found is None:
-                found = learn(line, shape)
-            append(found[1])
+        # A list comprehension runs in order, so new shapes are learned in line order.
+        groups = [(known(s) or learn(line, s))[1] for s, line in zip(shapes, lines, strict=True)]
         clusters = self._clusters
         for group, count in Counter(groups).items():
             group.count += count
@@ -166,6 +169,15 @@ class TemplateMiner:
     def _learn_shape(self, line: str, shape: bytes) -> tuple[_Cluster, ShapeGroup]:
         tokens = self._masker.tokens(line, MAX_TOKENS)
         sequence = tuple(tokens)
+        # A token whose mask kept its digits (a logger location like ``Impl#324``) tells two
+        # statements of one digit shape apart: such lines are keyed by those tokens too, and
+        # never by the bare shape, so the fast path always comes here for them.
+        kept = [token for token in sequence if _HAS_DIGIT(token)]
+        if kept:
+            shape = shape + b"\x00" + "\x00".join(kept).encode("utf-8", "surrogatepass")
+            seen = self._by_shape.get(shape)
+            if seen is not None:
+                return seen
         cluster = self._by_sequence.get(sequence)
         if cluster is None:
             cluster = self._place(tokens, line)
@@ -214,6 +226,12 @@ class TemplateMiner:
     def templates(self) -> list[Template]:
         """All templates, in id order."""
         return [self._snapshot(c) for c in self._clusters]
+
+    def template_words(self) -> dict[int, list[str]]:
+        """Every template's ``text.split(" ")``, by id, without building snapshots (copies)."""
+        # Tokens hold no spaces and are never empty, so the split gives them back; a template
+        # of no tokens has the text "" and so the split [""].
+        return {c.id: c.tokens[:] or [""] for c in self._clusters}
 
     def __len__(self) -> int:
         return len(self._clusters)

@@ -73,7 +73,7 @@ class RefinedTemplates:
     """Refined template texts for the shapes a miner holds; ``text`` answers per line."""
 
     def __init__(self, miner: TemplateMiner) -> None:
-        templates = {t.id: t.text.split(" ") for t in miner.templates()}
+        templates = miner.template_words()
         self._plain = {tid: " ".join(words) for tid, words in templates.items()}
         groups = self._groups = miner.shapes()
         values: dict[tuple[int, int], dict[str, int]] = {}
@@ -85,41 +85,51 @@ class RefinedTemplates:
             for tid, words in templates.items()
         }
         sizes = {tid: len(words) for tid, words in templates.items()}
+        # A position is closed once it can no longer be an enumeration (a variable was seen
+        # there, or too many words): later shapes skip it, which leaves the result unchanged
+        # (only enumerated positions are read below) and most shapes with nothing to do.
+        open_at = {tid: list(positions) for tid, positions in wild.items()}
+        no_names: list[int] = []
         for group in groups:
             tid, tokens = group.template_id, group.tokens
+            positions = open_at[tid]
+            if not positions or len(tokens) != sizes[tid]:
+                named_at.append(no_names)
+                continue
             named: list[int] = []
             named_at.append(named)
-            positions = wild[tid]
-            if not positions or len(tokens) != sizes[tid]:
-                continue
             # A whole example holds every word: a masked token that is more than ``<*>``
             # (``<*>ms``) cannot come from a versioned name, so its word need not be read.
             whole = len(group.example) < EXAMPLE_CHARS
             raw: list[str] | None = None
             count = group.count
+            closed: list[int] = []
             for pos in positions:
                 got = tokens[pos]
-                key = (tid, pos)
                 if WILDCARD in got:
                     if whole and got != WILDCARD:
-                        variable.add(key)
+                        closed.append(pos)
                         continue
                     if raw is None:
-                        # Words past the last wild position are never read.
+                        # Words past the last open position are never read.
                         raw = group.example.split(None, positions[-1] + 1)
                     word = raw[pos] if pos < len(raw) else None
-                    if word is not None and _NAMED_WORD(word):
-                        # A protocol or device name with a version digit (``ssh2``, ``eth0``).
-                        named.append(pos)
-                        counts = values.setdefault(key, {})
-                        counts[word] = counts.get(word, 0) + count
-                    else:
-                        variable.add(key)
+                    if word is None or not _NAMED_WORD(word):
+                        closed.append(pos)
+                        continue
+                    # A protocol or device name with a version digit (``ssh2``, ``eth0``).
+                    named.append(pos)
+                    got = word
                 elif got.rstrip(",").lower() in _CALENDAR:
-                    variable.add(key)  # part of a date written out in the message
-                else:
-                    counts = values.setdefault(key, {})
-                    counts[got] = counts.get(got, 0) + count
+                    closed.append(pos)  # part of a date written out in the message
+                    continue
+                counts = values.setdefault((tid, pos), {})
+                counts[got] = counts.get(got, 0) + count
+                if len(counts) > MAX_ENUM_VALUES:
+                    closed.append(pos)
+            if closed:
+                variable.update((tid, pos) for pos in closed)
+                open_at[tid] = [p for p in positions if p not in closed]
         enumerated = {
             key
             for key, counts in values.items()
@@ -129,12 +139,13 @@ class RefinedTemplates:
         }
         # Per shape: the refined text, or the template and positions to fill from the line.
         self._by_group: dict[ShapeGroup, str | tuple[list[str], list[int]]] = {}
+        kept = {tid: [p for p in wild[tid] if (tid, p) in enumerated] for tid in templates}
         for group, named in zip(groups, named_at, strict=True):
             tid = group.template_id
-            template = templates[tid]
-            keep = [p for p in wild[tid] if (tid, p) in enumerated]
-            if not keep or len(group.tokens) != len(template):
+            keep = kept[tid]
+            if not keep or len(group.tokens) != sizes[tid]:
                 continue
+            template = templates[tid]
             refined = list(template)
             for pos in keep:
                 refined[pos] = group.tokens[pos]
@@ -171,8 +182,9 @@ def refine_templates(messages: Sequence[str]) -> list[str]:
     groups = miner.add_batch(messages)
     refined = RefinedTemplates(miner)
     texts = refined.texts_by_group()
-    if None not in texts.values():
-        return list(map(texts.__getitem__, groups))  # type: ignore[arg-type]
+    fixed = {group: text for group, text in texts.items() if text is not None}
+    if len(fixed) == len(texts):
+        return list(map(fixed.__getitem__, groups))  # no text depends on its line
     # Only groups with a versioned name kept (``ssh2``) need the line itself.
     return [
         text if (text := texts[g]) is not None else refined.text(g, m)
