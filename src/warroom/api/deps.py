@@ -18,7 +18,7 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import HTTPConnection
 
@@ -46,6 +46,14 @@ def get_store(connection: HTTPConnection) -> Store:
 
 StateDep = Annotated[ApiState, Depends(get_state)]
 StoreDep = Annotated[Store, Depends(get_store)]
+
+# The largest integer SQL databases store (SQLite and PostgreSQL BIGINT): a larger paging
+# value would fail in the database (a 500), so it is refused at the door (a 422).
+MAX_SQL_INT = 2**63 - 1
+OffsetQuery = Annotated[int, Query(ge=0, le=MAX_SQL_INT, description="Rows to skip.")]
+AfterSeqQuery = Annotated[
+    int, Query(ge=-1, le=MAX_SQL_INT, description="Only events with seq > after.")
+]
 
 
 def _unauthorized(detail: str) -> HTTPException:

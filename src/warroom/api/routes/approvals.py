@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
-from warroom.api.deps import CurrentKey, ResponderKey, StateDep, StoreDep
+from warroom.api.deps import CurrentKey, OffsetQuery, ResponderKey, StateDep, StoreDep
 from warroom.api.routes.responses import errors
 from warroom.api.schemas.interventions import ApprovalDecision, ApprovalsPublic
 from warroom.api.state import ApiState
@@ -28,7 +28,7 @@ async def list_approvals(
     status_: Annotated[ApprovalStatus | None, Query(alias="status")] = None,
     run_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
+    offset: OffsetQuery = 0,
 ) -> ApprovalsPublic:
     """Approval requests, oldest first; ``?status=pending`` lists those waiting for a person."""
     found, total = await store.list_approvals(

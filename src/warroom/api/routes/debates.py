@@ -12,7 +12,14 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException, Query, Request, status
 from fastapi.responses import StreamingResponse
 
-from warroom.api.deps import CurrentKey, ResponderKey, StateDep, StoreDep
+from warroom.api.deps import (
+    MAX_SQL_INT,
+    AfterSeqQuery,
+    CurrentKey,
+    ResponderKey,
+    StateDep,
+    StoreDep,
+)
 from warroom.api.routes.incidents import load_incident
 from warroom.api.routes.responses import errors
 from warroom.api.schemas import (
@@ -137,9 +144,7 @@ async def debate_history(
     run_id: str,
     store: StoreDep,
     _key: CurrentKey,
-    after: Annotated[
-        int, Query(ge=-1, le=2**63 - 1, description="Only events with seq > after.")
-    ] = -1,
+    after: AfterSeqQuery = -1,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> RunEventsPublic:
     """The run's events in order, from ``seq > after``."""
@@ -189,10 +194,8 @@ async def stream_debate(
     run_id: str,
     state: StateDep,
     _key: CurrentKey,
-    after: Annotated[
-        int, Query(ge=-1, le=2**63 - 1, description="Replay events with seq > after.")
-    ] = -1,
-    last_event_id: Annotated[int | None, Header(ge=-1)] = None,
+    after: AfterSeqQuery = -1,
+    last_event_id: Annotated[int | None, Header(ge=-1, le=MAX_SQL_INT)] = None,
 ) -> StreamingResponse:
     """Stored events after ``after`` (or ``Last-Event-ID`` when reconnecting), then live ones,
     each once and in order; ends with ``event: end`` when the run is over."""

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 
-from warroom.api.deps import AdminKey, CurrentKey, ResponderKey, StoreDep
+from warroom.api.deps import AdminKey, CurrentKey, OffsetQuery, ResponderKey, StoreDep
 from warroom.api.routes.responses import errors
 from warroom.api.schemas import (
     IncidentCreate,
@@ -62,7 +62,7 @@ async def list_incidents(
     store: StoreDep,
     _key: CurrentKey,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
+    offset: OffsetQuery = 0,
     severity: Severity | None = None,
     created_after: Annotated[
         datetime | None, Query(description="Inclusive; a time without zone is UTC.")

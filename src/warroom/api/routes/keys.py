@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
-from warroom.api.deps import AdminKey, StoreDep
+from warroom.api.deps import AdminKey, OffsetQuery, StoreDep
 from warroom.api.routes.responses import errors
 from warroom.api.schemas import (
     ApiKeyCreate,
@@ -51,7 +51,7 @@ async def list_audit(
     store: StoreDep,
     _key: AdminKey,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
+    offset: OffsetQuery = 0,
 ) -> AuditEntriesPublic:
     """The audit log of writes, oldest first."""
     entries, total = await store.list_audit(limit=limit, offset=offset)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, WebSocket, WebSocketDisconnect
 
-from warroom.api.deps import authenticate, authorize, get_state
+from warroom.api.deps import AfterSeqQuery, authenticate, authorize, get_state
 from warroom.api.security import security_of
 from warroom.api.streaming import ws_message
 from warroom.runs import StreamEnd, follow_run
@@ -31,7 +31,7 @@ def _key_from(websocket: WebSocket, api_key: str | None) -> str | None:
 async def debate_socket(
     websocket: WebSocket,
     run_id: str,
-    after: Annotated[int, Query(ge=-1, le=2**63 - 1)] = -1,
+    after: AfterSeqQuery = -1,
     api_key: Annotated[str | None, Query()] = None,
 ) -> None:
     """Messages: ``{"type": "event", "event": {...}}`` per event with ``seq > after``,

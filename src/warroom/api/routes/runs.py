@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from warroom.api.deps import CurrentKey, StoreDep
+from warroom.api.deps import AfterSeqQuery, CurrentKey, StoreDep
 from warroom.api.routes.debates import events_page, load_run
 from warroom.api.routes.responses import errors
 from warroom.api.schemas import DebatePublic, RunEventsPublic
@@ -24,9 +24,7 @@ async def run_events(
     run_id: str,
     store: StoreDep,
     _key: CurrentKey,
-    after: Annotated[
-        int, Query(ge=-1, le=2**63 - 1, description="Only events with seq > after.")
-    ] = -1,
+    after: AfterSeqQuery = -1,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> RunEventsPublic:
     """The run's events in order, from ``seq > after``; page on with ``next_after``."""

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
-from warroom.api.deps import AdminKey, CurrentKey, StateDep, StoreDep
+from warroom.api.deps import AdminKey, CurrentKey, OffsetQuery, StateDep, StoreDep
 from warroom.api.routes.debates import launch_debate
 from warroom.api.routes.responses import errors
 from warroom.api.schemas.webhooks import (
@@ -224,7 +224,7 @@ async def list_alerts(
     _key: CurrentKey,
     incident_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
+    offset: OffsetQuery = 0,
 ) -> AlertsPublic:
     """Received alerts, most recently seen first (one row per fingerprint)."""
     found = await store.list_alerts(incident_id=incident_id, limit=limit, offset=offset)
