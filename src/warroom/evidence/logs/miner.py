@@ -115,20 +115,12 @@ class TemplateMiner:
 
     def add(self, message: str) -> int:
         """Template the message and return its template id."""
-        line = message.partition("\n")[0] if "\n" in message else message
-        # ``digit_shape``, inlined: this is the hot path.
-        shape = line.encode("utf-8", "surrogatepass").translate(SHAPE_TABLE)
-        known = self._by_shape.get(shape)
-        if known is None:
-            known = self._learn_shape(line, shape)
-        cluster, group = known
-        group.count += 1
-        cluster.count += 1
-        return cluster.id
+        return self.add_grouped(message).template_id
 
     def add_grouped(self, message: str) -> ShapeGroup:
         """Like ``add``, but the message's shape group (its ``template_id`` is ``add``'s id)."""
         line = message.partition("\n")[0] if "\n" in message else message
+        # ``digit_shape``, inlined: this is the hot path.
         shape = line.encode("utf-8", "surrogatepass").translate(SHAPE_TABLE)
         known = self._by_shape.get(shape)
         if known is None:
