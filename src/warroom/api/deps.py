@@ -51,6 +51,7 @@ StoreDep = Annotated[Store, Depends(get_store)]
 # value would fail in the database (a 500), so it is refused at the door (a 422).
 MAX_SQL_INT = 2**63 - 1
 OffsetQuery = Annotated[int, Query(ge=0, le=MAX_SQL_INT, description="Rows to skip.")]
+EventLimitQuery = Annotated[int, Query(ge=1, le=5000, description="Events per page.")]
 AfterSeqQuery = Annotated[
     int, Query(ge=-1, le=MAX_SQL_INT, description="Only events with seq > after.")
 ]

@@ -25,8 +25,7 @@ from warroom.store.alert_tables import AlertRow, WebhookSecretRow
 from warroom.store.columns import require_aware
 from warroom.store.database import Repository
 from warroom.store.errors import NotFoundError, StoreInputError
-from warroom.store.incidents import check_page
-from warroom.store.tables import IncidentRow
+from warroom.store.incidents import check_page, incident_row
 
 WEBHOOK_PREFIX = "whk_"
 DEFAULT_GROUP_WINDOW = timedelta(minutes=30)
@@ -242,7 +241,7 @@ class AlertRepository(Repository):
             )
             if incident_id is None and firing:
                 incident = incident_from_alert(alert, incident_window)
-                session.add(_incident_row(incident))
+                session.add(incident_row(incident))
                 # No ORM relationship orders the inserts: the incident must exist first.
                 await session.flush()
                 incident_id, new_incident = incident.id, True
@@ -314,17 +313,3 @@ class AlertRepository(Repository):
         async with self._db.reading() as session:
             rows = await session.scalars(query.limit(limit).offset(offset))
             return [_stored(r) for r in rows]
-
-
-def _incident_row(incident: Incident) -> IncidentRow:
-    return IncidentRow(
-        id=incident.id,
-        title=incident.title,
-        description=incident.description,
-        severity=incident.severity.value,
-        alert_time=incident.alert_time,
-        window_start=incident.window.start,
-        window_end=incident.window.end,
-        meta=incident.model_dump(mode="json", include={"metadata"})["metadata"],
-        created_at=incident.created_at,
-    )

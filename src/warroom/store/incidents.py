@@ -30,6 +30,21 @@ async def require_incident(session: AsyncSession, incident_id: str) -> None:
         raise UnknownIncidentError(incident_id)
 
 
+def incident_row(incident: Incident) -> IncidentRow:
+    """The row an incident is stored as (the reverse of ``_incident``)."""
+    return IncidentRow(
+        id=incident.id,
+        title=incident.title,
+        description=incident.description,
+        severity=incident.severity.value,
+        alert_time=incident.alert_time,
+        window_start=incident.window.start,
+        window_end=incident.window.end,
+        meta=incident.model_dump(mode="json", include={"metadata"})["metadata"],
+        created_at=incident.created_at,
+    )
+
+
 def _incident(row: IncidentRow) -> Incident:
     return Incident(
         id=row.id,
@@ -71,17 +86,7 @@ class IncidentRepository(Repository):
             ("incident.created_at", incident.created_at),
         ):
             require_aware(field, value)
-        row = IncidentRow(
-            id=incident.id,
-            title=incident.title,
-            description=incident.description,
-            severity=incident.severity.value,
-            alert_time=incident.alert_time,
-            window_start=incident.window.start,
-            window_end=incident.window.end,
-            meta=incident.model_dump(mode="json", include={"metadata"})["metadata"],
-            created_at=incident.created_at,
-        )
+        row = incident_row(incident)
         async with self._db.writing() as session:
             if await session.get(IncidentRow, incident.id) is not None:
                 raise AlreadyExistsError(

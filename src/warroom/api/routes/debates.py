@@ -9,13 +9,14 @@ import asyncio
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request, status
+from fastapi import APIRouter, Header, HTTPException, Request, status
 from fastapi.responses import StreamingResponse
 
 from warroom.api.deps import (
     MAX_SQL_INT,
     AfterSeqQuery,
     CurrentKey,
+    EventLimitQuery,
     ResponderKey,
     StateDep,
     StoreDep,
@@ -145,7 +146,7 @@ async def debate_history(
     store: StoreDep,
     _key: CurrentKey,
     after: AfterSeqQuery = -1,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    limit: EventLimitQuery = 1000,
 ) -> RunEventsPublic:
     """The run's events in order, from ``seq > after``."""
     return await events_page(store, await load_run(store, run_id), after, limit)

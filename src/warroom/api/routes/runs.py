@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Query
-
-from warroom.api.deps import AfterSeqQuery, CurrentKey, StoreDep
+from warroom.api.deps import AfterSeqQuery, CurrentKey, EventLimitQuery, StoreDep
 from warroom.api.routes.debates import events_page, load_run
 from warroom.api.routes.responses import errors
 from warroom.api.schemas import DebatePublic, RunEventsPublic
@@ -25,7 +23,7 @@ async def run_events(
     store: StoreDep,
     _key: CurrentKey,
     after: AfterSeqQuery = -1,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    limit: EventLimitQuery = 1000,
 ) -> RunEventsPublic:
     """The run's events in order, from ``seq > after``; page on with ``next_after``."""
     return await events_page(store, await load_run(store, run_id), after, limit)
