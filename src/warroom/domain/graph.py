@@ -133,9 +133,7 @@ class GraphFragment(BaseModel):
             for n in other.nodes:
                 old = nodes.get(n.id)
                 nodes[n.id] = (
-                    n
-                    if old is None
-                    else old.model_copy(update={"attrs": {**old.attrs, **n.attrs}})
+                    n if old is None else old.model_copy(update={"attrs": {**old.attrs, **n.attrs}})
                 )
             for e in other.edges:
                 old_e = edges.get(e.key)
