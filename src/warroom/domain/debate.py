@@ -75,6 +75,12 @@ class CodeFindings(BaseModel):
     root_cause: str
     evidence_chain: list[Claim] = Field(default_factory=list)
     code_location: str | None = None
+    suspect_commit: str | None = Field(
+        default=None, description="The commit that most likely introduced the fault (sha)."
+    )
+    owners: list[str] = Field(
+        default_factory=list, description="Teams or people owning the failing code."
+    )
     fix_suggestion: str = ""
     confidence: float = Field(ge=0.0, le=1.0)
     hypotheses: list[Hypothesis] = Field(default_factory=list)

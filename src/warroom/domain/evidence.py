@@ -42,6 +42,9 @@ class EvidenceKind(StrEnum):
     SUSPECT_RANK = "suspect_rank"  # a component's position in the ranking
     ALERT = "alert"  # the alert or pasted text that opened the incident
     HUMAN = "human"  # a person's statement
+    CODE_LINK = "code_link"  # a stack frame resolved to method, file, owner (development graph)
+    CODE_CHANGE = "code_change"  # a commit that touched the failing code path
+    SIMILAR_CASE = "similar_case"  # a past incident that resembles this one
 
 
 class EvidenceSource(BaseModel):

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from warroom.domain.debate import DebateTurn, FaultType, StruckClaim
 from warroom.domain.evidence import Evidence, SuspectScore
 from warroom.domain.incident import Incident, Severity, utcnow
+from warroom.domain.knowledge import KnowledgeView
 
 
 class RiskLevel(StrEnum):
@@ -58,6 +59,9 @@ class Verdict(BaseModel):
     component: str
     fault_type: FaultType
     code_location: str | None = None
+    suspect_commit: str | None = Field(
+        default=None, description="The commit that most likely introduced the fault (sha)."
+    )
     alternatives: list[Alternative] = Field(default_factory=list)
     degraded_roles: list[str] = Field(
         default_factory=list,
@@ -75,6 +79,9 @@ class Report(BaseModel):
     debate: list[DebateTurn]
     struck: list[StruckClaim] = Field(default_factory=list)
     usage: list[RoleUsage] = Field(default_factory=list)
+    knowledge: KnowledgeView | None = Field(
+        default=None, description="What the development and design graph says, when given."
+    )
     run_id: str | None = None
     rounds: int = 0
     consensus: bool = False
