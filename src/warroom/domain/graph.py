@@ -63,7 +63,8 @@ class EdgeKind(StrEnum):
 
     CONTAINS = "contains"  # repository→file, file→class, class→method, context→aggregate,
     # aggregate→entity, service→endpoint
-    BELONGS_TO = "belongs_to"  # class/file→service, aggregate→context, service→context
+    BELONGS_TO = "belongs_to"  # class/file→service, aggregate→context, service→context,
+    # endpoint→aggregate (or →context when the design names no aggregate)
     HANDLES = "handles"  # method→endpoint (controller method serving an endpoint)
     CALLS = "calls"  # service→service, method→method, endpoint→endpoint
     DEPENDS_ON = "depends_on"  # class→class (injected collaborator, import)
@@ -77,7 +78,8 @@ class EdgeKind(StrEnum):
     MEMBER_OF = "member_of"  # person→team
     IMPLEMENTS = "implements"  # class→aggregate/entity (code realises a design element)
     SIMILAR_TO = "similar_to"  # incident→case
-    IMPLICATES = "implicates"  # incident→any node (runtime evidence links into the graph)
+    IMPLICATES = "implicates"  # incident→any node (runtime evidence links into the graph),
+    # case→service (the component a past case blamed)
 
 
 def node_id(kind: NodeKind, key: str) -> str:
