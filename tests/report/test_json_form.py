@@ -27,6 +27,7 @@ def test_json_has_the_required_top_level_keys_in_a_stable_order(report: Report) 
         "evidence",
         "debate",
         "struck",
+        "knowledge",
         "usage",
         "rounds",
         "consensus",
@@ -38,7 +39,14 @@ def test_json_has_the_required_top_level_keys_in_a_stable_order(report: Report) 
 
 def test_json_verdict_has_every_seed_field_and_the_extras(report: Report) -> None:
     verdict = report_json(report)["verdict"]
-    extras = ["component", "fault_type", "code_location", "alternatives", "degraded_roles"]
+    extras = [
+        "component",
+        "fault_type",
+        "code_location",
+        "suspect_commit",
+        "alternatives",
+        "degraded_roles",
+    ]
     assert list(verdict) == SEED_FIELDS + extras
     assert verdict["risk_level"] == "high"
     assert verdict["rollback_recommended"] is True

@@ -10,6 +10,7 @@ from typing import Any
 
 from warroom.domain.evidence import Evidence, EvidenceKind, EvidencePack, SuspectScore
 from warroom.domain.incident import Incident
+from warroom.domain.knowledge import KnowledgeView
 
 # Kinds that describe a component's own behaviour (as opposed to what its callers saw).
 OWN_KINDS = {
@@ -29,6 +30,7 @@ class CaseFile:
     pack: EvidencePack
     lang: str = "en"
     human_notes: list[str] = field(default_factory=list)
+    knowledge: KnowledgeView | None = None
 
     @cached_property
     def evidence(self) -> dict[str, Evidence]:

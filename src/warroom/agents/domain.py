@@ -1,7 +1,8 @@
 """DomainAgent: maps the failure onto domains and follows its impact (seed 004, 3.3).
 
-Until the design-asset graph exists, the domain is inferred from component names and the
-call graph only; the agent says "unknown" rather than invent an aggregate.
+With development or design assets, the component's place comes from the knowledge graph
+(bounded context, aggregate root, entities, tables, endpoints); without them the context is
+guessed from the component name and the agent names no aggregate rather than invent one.
 """
 
 from __future__ import annotations
@@ -42,11 +43,39 @@ def offline(case: CaseFile) -> DomainFindings:
         if lead and affected
         else (f"{lead}: no calling component observed" if lead else "")
     )
+    placed = case.knowledge.placement(lead) if case.knowledge and lead else None
+    if placed is None:
+        return DomainFindings(
+            domain=context_name(lead) if lead else None,
+            bounded_context=context_name(lead) if lead else None,
+            aggregate_root=None,
+            affected_entities=affected,
+            cross_domain_impact=impact,
+            hypotheses=hypotheses,
+        )
+    # The design and the code say where the component sits: use that, not the name.
+    context = placed.bounded_context or context_name(placed.component)
+    contexts = [
+        p.bounded_context
+        for c in affected
+        if case.knowledge and (p := case.knowledge.placement(c)) and p.bounded_context
+    ]
+    reach = sorted({*contexts, *placed.depends_on_contexts} - {context})
+    detail = []
+    if placed.aggregate_root:
+        detail.append(f"aggregate {placed.aggregate_root}")
+    if placed.tables:
+        detail.append("tables " + ", ".join(placed.tables))
+    if placed.endpoints:
+        detail.append("endpoints " + ", ".join(placed.endpoints[:4]))
+    impact = impact + (f" [{context}: " + "; ".join(detail) + "]" if detail else "")
+    if reach:
+        impact += " -> contexts " + ", ".join(reach)
     return DomainFindings(
-        domain=context_name(lead) if lead else None,
-        bounded_context=context_name(lead) if lead else None,
-        aggregate_root=None,
-        affected_entities=affected,
+        domain=context,
+        bounded_context=context,
+        aggregate_root=placed.aggregate_root,
+        affected_entities=placed.entities or affected,
         cross_domain_impact=impact,
         hypotheses=hypotheses,
     )

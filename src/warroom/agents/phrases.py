@@ -140,6 +140,22 @@ _PHRASES: dict[str, dict[str, str]] = {
         "zh": "检查 {component} 的最近变更与资源使用，并与上一次健康状态对比。",
     },
     "unknown_location": {"en": "the failing call path", "zh": "出错的调用路径"},
+    "fix.commit": {
+        "en": ' The line was last changed by commit {sha} "{summary}" ({author}, {date}): '
+        "review that change first and revert it if a fix cannot ship quickly.",
+        "zh": " 该行最近一次由提交 {sha}“{summary}”（{author}，{date}）修改："
+        "优先审查该变更，若无法快速修复则回滚它。",
+    },
+    "code.located": {
+        "en": "{component} fails in {method} at {place}; owners: {owners}",
+        "zh": "{component} 在 {method}（{place}）处出错；负责人：{owners}",
+    },
+    "code.changed": {
+        "en": 'Commit {sha} "{summary}" by {author} on {date} last changed that line, '
+        "before the failures began",
+        "zh": "提交 {sha}“{summary}”（{author}，{date}）最近修改了该行，早于故障出现",
+    },
+    "code.no_owner": {"en": "none recorded", "zh": "未记录"},
     "root_cause": {
         "en": "{component}: {fault}. {detail}",
         "zh": "{component}：{fault}。{detail}",

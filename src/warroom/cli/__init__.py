@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from warroom.assets.development.errors import AssetInputError
 from warroom.cli.bench import bench_app
 from warroom.cli.client import ClientConfig, debates_app, incidents_app, reports_app
 from warroom.cli.logs import logs_app
@@ -127,12 +128,13 @@ async def _run_investigation(
             transient=True,
             disable=not show_progress,
         )
-        steps = ["ingest", "evidence", "debate", "report"]
+        steps = ["ingest", "baseline", "evidence", "knowledge", "debate", "report"]
         with progress:
             task = progress.add_task("ingest", total=len(steps))
 
             def on_step(name: str) -> None:
-                progress.update(task, description=name, completed=steps.index(name))
+                done = steps.index(name) if name in steps else 0
+                progress.update(task, description=name, completed=done)
 
             def on_file(path: str) -> None:
                 progress.update(task, description=f"ingest {Path(path).name}")
@@ -240,12 +242,32 @@ def investigate_cmd(
             "instead of the minutes before the alert. Repeatable.",
         ),
     ] = None,
+    repo: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--repo",
+            help="A git repository of the system (or a folder of one): stack frames are linked "
+            "to method, file:line, the commit that last changed the line, and owners. Repeatable.",
+        ),
+    ] = None,
+    design: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--design",
+            help="Design documents (OpenAPI, SQL DDL, domain-model Markdown, past incident "
+            "write-ups), files or folders. Repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Investigate an incident from telemetry files and print the report."""
     _check_choice(lang, ("en", "zh"), "--lang")
     _check_format(fmt, out_file)
     _check_choice(severity, tuple(s.value for s in Severity), "--severity")
-    missing = [str(p) for p in [*paths, *(baseline or [])] if not p.exists()]
+    missing = [
+        str(p)
+        for p in [*paths, *(baseline or []), *(repo or []), *(design or [])]
+        if not p.exists()
+    ]
     if missing:
         raise typer.BadParameter(f"no such file or folder: {', '.join(missing)}")
     request = InvestigationRequest(
@@ -256,6 +278,8 @@ def investigate_cmd(
         title=title,
         severity=Severity(severity),
         baseline_paths=baseline or [],
+        repo_paths=repo or [],
+        design_paths=design or [],
     )
     _investigate_and_print(request, fmt, lang, out_file, quiet)
 
@@ -268,7 +292,7 @@ def _investigate_and_print(
         result = asyncio.run(
             _run_investigation(request, settings, show_progress=not quiet and err.is_terminal)
         )
-    except NoTelemetryError as exc:
+    except (NoTelemetryError, AssetInputError) as exc:
         err.print(f"[red]error[/]: {exc}")
         raise typer.Exit(2) from None
     _emit(result, fmt, lang, out_file)

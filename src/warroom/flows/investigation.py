@@ -21,6 +21,12 @@ from warroom.domain.incident import Incident, Severity
 from warroom.domain.verdict import Report
 from warroom.evidence.engine import Frame, alert_evidence, build_evidence, to_utc
 from warroom.flows.debate import EventSink, NullSink, Tribunal
+from warroom.flows.knowledge import (
+    KnowledgeSources,
+    enrich_verdict,
+    gather_knowledge,
+    load_sources,
+)
 from warroom.ingest import load_paths, parse_text
 from warroom.ingest.records import IngestError, Telemetry
 from warroom.llm import UsageLedger
@@ -45,6 +51,11 @@ class InvestigationRequest:
     metadata: dict[str, Any] = field(default_factory=dict)
     # Telemetry of a known fault-free period (any time): the baseline of logs and traces.
     baseline_paths: Sequence[Path] = ()
+    # Development and design assets: git repositories, design documents and cases, or
+    # sources an entry point already loaded (e.g. from the store).
+    repo_paths: Sequence[Path] = ()
+    design_paths: Sequence[Path] = ()
+    knowledge: KnowledgeSources | None = None
 
 
 @dataclass
@@ -159,8 +170,31 @@ async def investigate(
         },
     )
 
+    view = None
+    if request.knowledge is not None or request.repo_paths or request.design_paths:
+        step("knowledge")
+        sources = request.knowledge
+        if sources is None:
+            sources = await asyncio.to_thread(
+                load_sources, list(request.repo_paths), list(request.design_paths)
+            )
+        view, added = await asyncio.to_thread(gather_knowledge, incident, pack, sources)
+        pack.items.extend(added)
+        await sink.emit(
+            RunEventType.STEP,
+            None,
+            {
+                "step": "knowledge",
+                "sources": sources.names,
+                "problems": sources.problems[:50],
+                "links": len(view.links),
+                "evidence": [e.id for e in added],
+                "similar_cases": [c.case_id for c in view.similar_cases],
+            },
+        )
+
     step("debate")
-    case = CaseFile(incident=incident, pack=pack, lang=request.lang)
+    case = CaseFile(incident=incident, pack=pack, lang=request.lang, knowledge=view)
     ledger = UsageLedger(settings)
     result = await Tribunal(case, settings=settings, ledger=ledger, sink=sink).run(
         settings.debate_rounds
@@ -169,9 +203,10 @@ async def investigate(
         await sink.emit(RunEventType.MODEL_USAGE, row.role, row.model_dump(mode="json"))
 
     step("report")
+    verdict = result.verdict if view is None else enrich_verdict(result.verdict, view, pack)
     report = Report(
         incident=incident,
-        verdict=result.verdict,
+        verdict=verdict,
         ranking=pack.ranking,
         evidence=pack.items,
         debate=result.turns,
@@ -180,6 +215,7 @@ async def investigate(
         rounds=result.rounds,
         consensus=result.consensus,
         lang=request.lang,
+        knowledge=view,
     )
     await sink.emit(RunEventType.STATUS, None, {"status": "succeeded"})
     return Investigation(incident=incident, telemetry=telemetry, pack=pack, report=report)

@@ -3,12 +3,15 @@
 Callers may rely on:
 
 - the top-level keys, in this order: ``verdict``, ``ranking``, ``suspects``, ``incident``,
-  ``evidence``, ``debate``, ``struck``, ``usage``, ``rounds``, ``consensus``, ``lang``,
-  ``run_id``, ``generated_at``; nested objects keep a fixed key order too;
+  ``evidence``, ``debate``, ``struck``, ``knowledge``, ``usage``, ``rounds``, ``consensus``,
+  ``lang``, ``run_id``, ``generated_at``; nested objects keep a fixed key order too;
 - ``verdict`` holds every seed-004 field (``root_cause``, ``evidence_chain``,
   ``fix_suggestion``, ``impact_analysis``, ``risk_level``, ``rollback_recommended``,
   ``responsible_team``, ``confidence``) plus ``component``, ``fault_type``, ``code_location``,
-  ``alternatives`` and ``degraded_roles``;
+  ``suspect_commit``, ``alternatives`` and ``degraded_roles``;
+- ``knowledge`` (after ``struck``; null without development or design assets): code links,
+  domain placements, suspect commits, similar cases, the symptom-to-cause ``path`` and the
+  incident's ``graph`` (nodes and edges);
 - ``ranking`` is the list of component names, most suspect first; ``suspects`` is the same
   ranking with scores, fault types, reasons and evidence ids;
 - ``evidence`` lists the items the verdict cites first (``"cited": true``), then the rest,
@@ -92,6 +95,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "component": v.component,
         "fault_type": v.fault_type.value,
         "code_location": v.code_location,
+        "suspect_commit": v.suspect_commit,
         "alternatives": [
             {
                 "component": a.component,
@@ -146,6 +150,7 @@ def report_json(report: Report) -> dict[str, Any]:
             }
             for s in report.struck
         ],
+        "knowledge": plain(report.knowledge) if report.knowledge is not None else None,
         "usage": [
             {
                 "role": u.role,

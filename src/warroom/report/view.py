@@ -111,6 +111,22 @@ class UsageView:
 
 
 @dataclass(frozen=True)
+class KnowledgeSection:
+    """The development and design picture: path from symptom to cause, domain placement,
+    suspect commits, similar cases."""
+
+    path: list[str]
+    context: str
+    aggregate: str
+    entities: str
+    tables: str
+    endpoints: str
+    commits: list[tuple[str, str, str, str]]  # sha (short), summary, author, date
+    cases: list[tuple[str, str, str]]  # title, score, root cause
+    sources: str
+
+
+@dataclass(frozen=True)
 class ReportView:
     lang: str
     title: str
@@ -124,6 +140,7 @@ class ReportView:
     rollback_text: str
     team: str
     code_location: str | None
+    suspect_commit: str | None
     root_cause: str
     chain: list[ChainStep]
     fix_suggestion: str
@@ -138,6 +155,52 @@ class ReportView:
     cited_evidence: list[EvidenceView] = field(default_factory=list)
     other_evidence: list[EvidenceView] = field(default_factory=list)
     more_evidence: int = 0
+    knowledge: KnowledgeSection | None = None
+
+
+def _path_steps(report: Report) -> list[str]:
+    """``service order-service``, ``→ belongs_to ←``-style steps, ``class OrderServiceImpl``..."""
+    path = report.knowledge.path if report.knowledge else None
+    if path is None:
+        return []
+    steps: list[str] = []
+    for i, node in enumerate(path.nodes):
+        name = node.name.rsplit(".", 1)[-1] if node.kind.value in ("class", "method") else node.name
+        if node.kind.value == "commit":
+            name = node.id.partition(":")[2][:10] + (f" ({node.name})" if node.name else "")
+        if i:
+            edge = path.edges[i - 1]
+            forward = edge.src == path.nodes[i - 1].id
+            steps.append(f"—{edge.kind.value}→" if forward else f"←{edge.kind.value}—")
+        steps.append(f"{node.kind.value} {name}")
+    return steps
+
+
+def _knowledge(report: Report, lang: str) -> KnowledgeSection | None:
+    k = report.knowledge
+    if k is None:
+        return None
+    placed = k.placement(report.verdict.component)
+    none = "–"
+    return KnowledgeSection(
+        path=_path_steps(report),
+        context=(placed.bounded_context if placed and placed.bounded_context else none),
+        aggregate=(placed.aggregate_root if placed and placed.aggregate_root else none),
+        entities=", ".join(placed.entities) if placed and placed.entities else none,
+        tables=", ".join(placed.tables) if placed and placed.tables else none,
+        endpoints=", ".join(placed.endpoints[:8]) if placed and placed.endpoints else none,
+        commits=[
+            (
+                c.sha[:10],
+                c.summary,
+                c.author,
+                format_time(c.authored_at) if c.authored_at else "",
+            )
+            for c in k.commits
+        ],
+        cases=[(c.title, f"{c.score:.1f}", c.root_cause) for c in k.similar_cases],
+        sources=", ".join(k.sources) or none,
+    )
 
 
 def format_time(moment: datetime | None) -> str:
@@ -256,6 +319,7 @@ def build_view(report: Report, lang: str) -> ReportView:
         rollback_text=yes_no(verdict.rollback_recommended, lang),
         team=verdict.responsible_team,
         code_location=verdict.code_location,
+        suspect_commit=verdict.suspect_commit,
         root_cause=verdict.root_cause,
         chain=[
             ChainStep(n, link.statement, [cite(eid) for eid in link.evidence_ids])
@@ -316,6 +380,7 @@ def build_view(report: Report, lang: str) -> ReportView:
         cited_evidence=[evidence_view(e, True) for e in cited],
         other_evidence=[evidence_view(e, False) for e in shown_others],
         more_evidence=len(others) - len(shown_others),
+        knowledge=_knowledge(report, lang),
     )
 
 
