@@ -4,6 +4,7 @@ commit that introduced it and the owning team, and the report shows the path to 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def write_incident_logs(repo: SampleRepo, folder: Path, at: datetime) -> Path:
 
 
 async def _investigate(
-    logs: Path, at: datetime, *, repos: list[Path], design: list[Path] = ()  # type: ignore[assignment]
+    logs: Path, at: datetime, *, repos: list[Path], design: Sequence[Path] = ()
 ) -> Investigation:
     request = InvestigationRequest(
         paths=[logs],
