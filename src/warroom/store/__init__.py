@@ -20,6 +20,8 @@ from warroom.store.errors import (
     UnknownIncidentError,
     UnknownRunError,
 )
+from warroom.store.graph import BlastEntry, GraphCounts, GraphSourceInfo, GraphSourceKind
+from warroom.store.graph_sql import GraphDirection
 from warroom.store.interventions import InterventionKind, InterventionRecord
 from warroom.store.runs import RunInfo, RunStatus
 from warroom.store.store import Store, open_store
@@ -31,8 +33,13 @@ __all__ = [
     "Approval",
     "ApprovalStatus",
     "AuditEntry",
+    "BlastEntry",
     "BlobNotFoundError",
     "BlobStore",
+    "GraphCounts",
+    "GraphDirection",
+    "GraphSourceInfo",
+    "GraphSourceKind",
     "InterventionKind",
     "InterventionRecord",
     "InvalidBlobIdError",

@@ -9,6 +9,7 @@ from warroom.store.access import AccessRepository
 from warroom.store.alerts import AlertRepository
 from warroom.store.approvals import ApprovalQueryRepository
 from warroom.store.database import Database
+from warroom.store.graph import GraphRepository
 from warroom.store.incident_edits import IncidentEditRepository
 from warroom.store.incidents import IncidentRepository
 from warroom.store.interventions import InterventionRepository
@@ -26,6 +27,7 @@ class Store(
     AlertRepository,
     InterventionRepository,
     ApprovalQueryRepository,
+    GraphRepository,
 ):
     """Domain models in, domain models out; every method takes keyword arguments only.
 
