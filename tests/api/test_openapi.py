@@ -6,6 +6,11 @@ from fastapi.testclient import TestClient
 
 EXPECTED_IDS = {
     "health_get",
+    "stats_get",
+    "history_list",
+    "incidents_runs",
+    "incidents_evidence",
+    "settings_get",
     "auth_token",
     "incidents_create",
     "incidents_list",

@@ -25,6 +25,7 @@ from warroom.api.routes import (
 )
 from warroom.api.security import SecurityOptions, install_security
 from warroom.api.state import ApiState, Limits
+from warroom.api.ui import mount_ui, ui_api_routers
 from warroom.config import Settings
 from warroom.runs import Broadcaster, InlineRunner, Runner
 from warroom.store import BlobStore, Store, open_store
@@ -89,7 +90,10 @@ def create_app(
         app.include_router(router, prefix=API_PREFIX)
     for router in (auth.router, webhooks.router, interventions.router, approvals.router):
         app.include_router(router, prefix=API_PREFIX)
+    for router in ui_api_routers():
+        app.include_router(router, prefix=API_PREFIX)
     app.include_router(live.router)
+    mount_ui(app)
     # Added last = outermost: the audit sees every write, including ones refused as too large.
     app.add_middleware(BodyLimitMiddleware, limits=chosen)
     app.add_middleware(AuditMiddleware)
