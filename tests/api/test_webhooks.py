@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import hmac
 import json
+from typing import Any
 
+import httpx
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
 
-from tests.api.conftest import Keys
+from tests.api.conftest import Keys, sample_files
+from warroom.api import create_app
+from warroom.config import Settings
+from warroom.ingest.alerts import Alert
+from warroom.store.alerts import AlertRepository
 
 URL = "/api/v1/webhooks"
 
@@ -161,6 +171,108 @@ def test_auto_investigation_of_a_new_incident_waits_for_assets(
     assert off["investigations"] == []
 
 
+def _opened(client: TestClient, token: str, alert: dict[str, object], **params: str) -> str:
+    """The one incident a one-alert request opened."""
+    new_ids = _post(client, token, alert, **params)["new_incident_ids"]
+    assert isinstance(new_ids, list) and len(new_ids) == 1
+    return str(new_ids[0])
+
+
+def _upload(client: TestClient, keys: Keys, incident_id: str, **form: str) -> dict[str, object]:
+    files = [("files", (p.name, p.read_bytes(), "text/plain")) for p in sample_files()]
+    response = client.post(
+        "/api/v1/assets/runtime",
+        data={"incident_id": incident_id, **form},
+        files=files,
+        headers=keys.responder,
+    )
+    assert response.status_code == 201, response.text
+    answer: dict[str, object] = response.json()
+    return answer
+
+
+def _runs(client: TestClient, incident_id: str) -> list[str]:
+    """The incident's run ids, read from the app's store on the app's own event loop."""
+    store = client.app.state.warroom.store  # type: ignore[attr-defined]
+    portal = client.portal
+    assert portal is not None
+    runs = portal.call(functools.partial(store.list_runs, incident_id=incident_id))
+    return [r.id for r in runs]
+
+
+def test_the_first_upload_starts_the_debate_a_webhook_asked_for(
+    client: TestClient, keys: Keys
+) -> None:
+    token = _token(client, keys, investigate=True)
+    incident_id = _opened(client, token, _alert())
+    first = _upload(client, keys, incident_id)
+    investigation: dict[str, str] = first["investigation"]  # type: ignore[assignment]
+    assert investigation["status"] == "started" and investigation["run_id"]
+    second = _upload(client, keys, incident_id)
+    assert second["investigation"] is None, "one debate per webhook request, not per upload"
+    assert _runs(client, incident_id) == [investigation["run_id"]]
+
+
+def test_an_upload_can_hold_back_or_ask_for_a_debate(client: TestClient, keys: Keys) -> None:
+    token = _token(client, keys, investigate=True)
+    asked = _opened(client, token, _alert())
+    assert _upload(client, keys, asked, investigate="false")["investigation"] is None
+    assert _runs(client, asked) == []
+    quiet = _opened(client, token, _alert(name="Quiet"), investigate="false")
+    assert _upload(client, keys, quiet)["investigation"] is None
+    started = _upload(client, keys, quiet, investigate="true")["investigation"]
+    assert isinstance(started, dict) and started["status"] == "started"
+
+
+def test_alert_text_is_stored_masked(client: TestClient, keys: Keys) -> None:
+    token = _token(client, keys)
+    alert = _alert(annotations={"summary": "db login failed password=hunter2 for ops@corp.example"})
+    incident_id = _opened(client, token, alert)
+    stored = client.get(f"{URL}/alerts", headers=keys.viewer).json()["data"]
+    incident = client.get(f"/api/v1/incidents/{incident_id}", headers=keys.viewer).json()
+    for text in (json.dumps(stored), json.dumps(incident)):
+        assert "hunter2" not in text and "ops@corp.example" not in text
+        assert "<redacted:password>" in text
+
+
+async def test_concurrent_webhook_requests_each_get_their_own_exact_answer(
+    settings: Settings, keys: Keys
+) -> None:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            made = await http.post(f"{URL}/secrets", json={"name": "load"}, headers=keys.admin)
+            headers = {"Authorization": f"Bearer {made.json()['token']}"}
+
+            async def send(n: int) -> dict[str, Any]:
+                # fp{n % 20} comes back in later requests, always with the same group.
+                body = {
+                    "version": "4",
+                    "groupKey": f"team-{n % 4}",
+                    "alerts": [_alert(fingerprint=f"fp{n % 20}"), _alert(fingerprint=f"x{n}")],
+                }
+                response = await http.post(f"{URL}/alertmanager", json=body, headers=headers)
+                assert response.status_code == 202, response.text
+                answer: dict[str, Any] = response.json()
+                return answer
+
+            answers = await asyncio.gather(*(send(n) for n in range(60)))
+            stored = (await http.get(f"{URL}/alerts?limit=500", headers=keys.viewer)).json()
+    commits = app.state.warroom.store._alert_commits
+    assert commits is not None and commits.batches < 60, "requests should share transactions"
+    by_group: dict[int, set[str]] = {}
+    for n, answer in enumerate(answers):
+        assert [a["fingerprint"] for a in answer["alerts"]] == [f"fp{n % 20}", f"x{n}"]
+        assert [a["duplicate"] for a in answer["alerts"]] == [n >= 20, False]
+        by_group.setdefault(n % 4, set()).update(answer["incident_ids"])
+    assert all(len(ids) == 1 for ids in by_group.values())
+    assert len(set().union(*by_group.values())) == 4
+    assert sum(len(a["new_incident_ids"]) for a in answers) == 4
+    counts = {a["fingerprint"]: a["count"] for a in stored["data"]}
+    assert sum(counts.values()) == 120 and len(counts) == 80
+
+
 def test_grafana_legacy_notification_is_accepted(client: TestClient, keys: Keys) -> None:
     token = _token(client, keys)
     response = client.post(
@@ -174,3 +286,28 @@ def test_grafana_legacy_notification_is_accepted(client: TestClient, keys: Keys)
     )
     assert response.status_code == 202, response.text
     assert len(response.json()["new_incident_ids"]) == 1
+
+
+def test_a_request_whose_alerts_cannot_be_stored_answers_503_and_others_go_on(
+    client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = _token(client, keys)
+    real = AlertRepository._ingest_one
+
+    async def refuse(self: AlertRepository, session: Any, alert: Alert, *rest: Any) -> Any:
+        if alert.name == "Poison":
+            raise OperationalError("INSERT ...", {}, Exception("disk I/O error"))
+        return await real(self, session, alert, *rest)
+
+    monkeypatch.setattr(AlertRepository, "_ingest_one", refuse)
+    refused = client.post(
+        f"{URL}/alertmanager",
+        json={"alerts": [_alert(fingerprint="p1"), _alert(name="Poison")]},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert refused.status_code == 503
+    assert "nothing of this request was recorded" in refused.json()["detail"]
+    assert refused.headers["Retry-After"] == "5"
+    _post(client, token, _alert(fingerprint="ok1"))
+    stored = client.get(f"{URL}/alerts", headers=keys.viewer).json()["data"]
+    assert [a["fingerprint"] for a in stored] == ["ok1"]

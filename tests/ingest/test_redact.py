@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import shutil
 from collections.abc import Iterator
@@ -13,7 +15,13 @@ import pytest
 from warroom.config import Settings
 from warroom.flows.investigation import InvestigationRequest, investigate
 from warroom.ingest import load_paths, parse_text
-from warroom.ingest.redact import Redactor, default_redactor, set_default_redactor
+from warroom.ingest.redact import (
+    MaskingReader,
+    Redactor,
+    StreamMasker,
+    default_redactor,
+    set_default_redactor,
+)
 from warroom.report import report_json
 from warroom.samples import load_sample_manifest, sample_path
 
@@ -185,3 +193,95 @@ async def test_sample_verdict_is_unchanged_and_an_injected_secret_reaches_no_out
     everything = json.dumps(report_json(report)) + report.model_dump_json()
     assert secret not in everything
     assert "ops@corp.example" not in everything
+
+
+# ---------------------------------------------------------------- streams (uploads at rest)
+
+
+def _stream(data: bytes, pieces: list[int], **options: int) -> tuple[bytes, StreamMasker]:
+    """``data`` fed to a ``StreamMasker`` in pieces of the given sizes, in turn."""
+    masker = StreamMasker(**options)
+    out, at, n = [], 0, 0
+    while at < len(data):
+        size = pieces[n % len(pieces)]
+        out.append(masker.feed(data[at : at + size]))
+        at, n = at + size, n + 1
+    out.append(masker.finish())
+    return b"".join(out), masker
+
+
+def test_a_stream_fed_in_any_pieces_is_masked_line_by_line() -> None:
+    lines = [line for line, _ in SECRETS.values() if "PRIVATE KEY" not in line]
+    lines += ["2026-03-14 14:00:00 INFO ok", "naïve café ünïcode line with mail ü@exämple.com"]
+    text = "\n".join(lines * 40) + "\n"
+    expected = "".join(Redactor().text(line) + "\n" for line in lines * 40).encode()
+    for pieces in ([1], [3, 7, 1], [4096], [1 << 20]):
+        masked, masker = _stream(text.encode(), pieces)
+        assert masked == expected, pieces
+        assert masker.binary is False
+        assert masker.replaced == 40 * (len(SECRETS) - 1)
+    for _, secret in SECRETS.values():
+        assert secret.encode() not in masked
+
+
+def test_a_private_key_block_spanning_lines_is_dropped_up_to_its_end() -> None:
+    data = (
+        b"boot\nloaded -----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7\nQk9HVVNLRVk=\n"
+        b"-----END RSA PRIVATE KEY----- done\nnext line\n"
+    )
+    masked, masker = _stream(data, [5])
+    assert masked == b"boot\nloaded <redacted:private_key>\n done\nnext line\n"
+    assert masker.replaced == 1
+
+
+def test_binary_content_passes_through_unchanged_and_is_reported() -> None:
+    raw = gzip.compress(b"password=hunter2\n" * 1000)
+    masked, masker = _stream(raw, [100])
+    assert masked == raw
+    assert masker.binary is True and masker.replaced == 0
+
+
+def test_undecodable_bytes_and_line_endings_are_kept_as_they_are() -> None:
+    data = b"caf\xe9 token=abc\r\nplain\xff\xfe line\rlast line no newline"
+    masked, _ = _stream(data, [2])
+    assert masked == b"caf\xe9 token=<redacted:token>\r\nplain\xff\xfe line\rlast line no newline"
+
+
+def test_a_line_longer_than_the_limit_is_masked_in_pieces_with_bounded_memory() -> None:
+    record = b'{"user": "a@example.com", "password": "hunter2", "n": 1}'
+    data = b"[" + b",".join([record] * 20_000) + b"]\n"  # one line of about 1.2 MB
+    masker = StreamMasker(max_line_bytes=64 * 1024)
+    out = []
+    peak = 0
+    for at in range(0, len(data), 4096):
+        out.append(masker.feed(data[at : at + 4096]))
+        peak = max(peak, masker.buffered)
+    out.append(masker.finish())
+    masked = b"".join(out)
+    assert peak <= 64 * 1024 + 4096
+    assert b"hunter2" not in masked and b"a@example.com" not in masked
+    assert masker.replaced == 40_000
+    assert json.loads(masked)[0] == {
+        "user": "<redacted:email>",
+        "password": "<redacted:password>",
+        "n": 1,
+    }
+
+
+def test_masking_reader_serves_reads_of_any_size() -> None:
+    data = b"".join(f"line {n} token=t{n}\n".encode() for n in range(5000))
+    reader = MaskingReader(io.BytesIO(data))
+    chunks = []
+    while chunk := reader.read(777):
+        assert len(chunk) <= 777
+        chunks.append(chunk)
+    assert b"".join(chunks) == b"".join(
+        f"line {n} token=<redacted:token>\n".encode() for n in range(5000)
+    )
+    assert reader.masker.replaced == 5000
+
+
+def test_extra_patterns_apply_to_streams(restore_default: None) -> None:
+    set_default_redactor(Redactor(extra={"ticket": r"TCK-\d+"}))
+    masked, masker = _stream(b"see TCK-42 now\n" * 3, [7])
+    assert masked == b"see <redacted:ticket> now\n" * 3 and masker.replaced == 3

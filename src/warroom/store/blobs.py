@@ -4,6 +4,9 @@ The name is the sha256 of the content, so the same bytes are stored once and a b
 changes after it is written. Writes go to a temporary file in ``<root>/.tmp`` and are
 renamed into place only when complete, so a crash never leaves a partial blob under its
 final name (at worst a stray temporary file, which is never read).
+
+A blob's sha256 and size are those of the bytes stored: when a caller transforms a stream on
+its way in (the API masks secrets in uploaded telemetry), they describe the result.
 """
 
 from __future__ import annotations
@@ -14,12 +17,18 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from warroom.store.errors import BlobNotFoundError, InvalidBlobIdError
 
 CHUNK_SIZE = 1 << 20  # 1 MiB: memory use stays constant whatever the file size
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+class Readable(Protocol):
+    """Anything with a binary ``read(size)``: a file, or a reader that limits or masks one."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class BlobStore:
@@ -58,7 +67,7 @@ class BlobStore:
             return sha256, len(data)
         return self.put_stream(io.BytesIO(data))
 
-    def put_stream(self, source: BinaryIO) -> tuple[str, int]:
+    def put_stream(self, source: Readable) -> tuple[str, int]:
         """Store everything ``source`` yields, read in chunks; return sha256 and size."""
         self._tmp.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()

@@ -3,20 +3,29 @@
 An alert request is authenticated by a webhook token made with ``POST /webhooks/secrets``:
 ``Authorization: Bearer <token>``, ``?token=<token>``, or an HMAC-SHA256 of the raw body keyed
 with the token in ``X-Warroom-Signature: sha256=<hex>``. API keys do not work here and
-webhook tokens work nowhere else. Each request is one transaction and answers 202 at once.
+webhook tokens work nowhere else. A request answers 202 once its alerts are committed
+(concurrent requests share a transaction: the store group-commits them); alert text is
+masked before it is stored.
+
+With ``investigate`` on (the secret's setting, or ``?investigate=true``), a new incident
+starts a debate over its runtime assets; a webhook-opened incident has none yet, so it is
+marked (``metadata.auto_investigate``) and its first runtime upload starts the debate.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from sqlalchemy.exc import SQLAlchemyError
 
-from warroom.api.deps import AdminKey, CurrentKey, OffsetQuery, StateDep, StoreDep
+from warroom.api.deps import AdminKey, CurrentKey, OffsetQuery, StoreDep
 from warroom.api.routes.debates import launch_debate
 from warroom.api.routes.responses import errors
+from warroom.api.schemas import ErrorPublic
 from warroom.api.schemas.webhooks import (
     AlertsPublic,
     AutoInvestigation,
@@ -38,6 +47,7 @@ from warroom.ingest.alerts import (
 from warroom.store import WebhookSecretInfo
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Warroom-Signature"
 _Parser = Callable[..., list[Alert]]
@@ -48,14 +58,32 @@ _BODY_DOC: dict[str, Any] = {
     }
 }
 _WAITING = (
-    "the incident has no runtime assets yet; upload logs, metrics or traces with "
-    "POST /api/v1/assets/runtime, then start the debate with POST /api/v1/debates"
+    "the incident has no runtime assets yet; upload logs, metrics and traces with "
+    "POST /api/v1/assets/runtime (all in one request): the upload starts the debate "
+    "(send investigate=false with it to start later with POST /api/v1/debates)"
 )
 _Investigate = Annotated[
     bool | None,
     Query(description="Start a debate for each new incident; default: the secret's setting."),
 ]
+_ALERT_ERRORS: dict[int | str, dict[str, Any]] = {
+    **errors(413, 422),
+    503: {
+        "model": ErrorPublic,
+        "description": "The alerts could not be stored; nothing was recorded, send again.",
+    },
+}
 _Token = Annotated[str | None, Query(description="The webhook token, for senders without headers.")]
+
+
+async def _app_state(request: Request) -> ApiState:
+    # A coroutine, not a plain function: FastAPI would run that in a worker thread, which
+    # costs more than the rest of a one-alert request.
+    state: ApiState = request.app.state.warroom
+    return state
+
+
+_State = Annotated[ApiState, Depends(_app_state)]
 
 
 def _denied(detail: str) -> HTTPException:
@@ -110,12 +138,23 @@ async def _receive(
         alerts = parse(payload)
     except AlertPayloadError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
-    outcomes = await state.store.ingest_alerts(alerts=alerts)
+    wanted = investigate if investigate is not None else sender.investigate
+    try:
+        outcomes = await state.store.ingest_alerts(alerts=alerts, investigate=wanted)
+    except SQLAlchemyError as exc:
+        # Its batch was retried alone and failed alone: nothing of this request was stored.
+        log.exception("alerts of a %s webhook request were not stored", parse.__name__)
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail=f"the alerts were not stored (database error {type(exc).__name__}); nothing "
+            "of this request was recorded, send it again",
+            headers={"Retry-After": "5"},
+        ) from None
     incident_ids = list(dict.fromkeys(o.incident_id for o in outcomes if o.incident_id))
     new_ids = [o.incident_id for o in outcomes if o.new_incident and o.incident_id]
     request.state.resource_id = ",".join(incident_ids)[:255] or None
     started: list[AutoInvestigation] = []
-    if investigate if investigate is not None else sender.investigate:
+    if wanted:
         started = [await _investigate(state, i) for i in new_ids]
     return WebhookAccepted(
         received=len(alerts),
@@ -149,11 +188,11 @@ async def _investigate(state: ApiState, incident_id: str) -> AutoInvestigation:
     "/alertmanager",
     operation_id="webhooks_alertmanager",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=errors(413, 422),
+    responses=_ALERT_ERRORS,
     openapi_extra=_BODY_DOC,
 )
 async def alertmanager(
-    request: Request, state: StateDep, token: _Token = None, investigate: _Investigate = None
+    request: Request, state: _State, token: _Token = None, investigate: _Investigate = None
 ) -> WebhookAccepted:
     """Alertmanager's webhook (``version`` 4). Point a receiver's ``webhook_configs.url`` here."""
     return await _receive(request, state, parse_alertmanager, token, investigate)
@@ -163,11 +202,11 @@ async def alertmanager(
     "/grafana",
     operation_id="webhooks_grafana",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=errors(413, 422),
+    responses=_ALERT_ERRORS,
     openapi_extra=_BODY_DOC,
 )
 async def grafana(
-    request: Request, state: StateDep, token: _Token = None, investigate: _Investigate = None
+    request: Request, state: _State, token: _Token = None, investigate: _Investigate = None
 ) -> WebhookAccepted:
     """Grafana's webhook contact point (unified alerting, or the legacy notification)."""
     return await _receive(request, state, parse_grafana, token, investigate)
@@ -177,11 +216,11 @@ async def grafana(
     "/generic",
     operation_id="webhooks_generic",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=errors(413, 422),
+    responses=_ALERT_ERRORS,
     openapi_extra=_BODY_DOC,
 )
 async def generic(
-    request: Request, state: StateDep, token: _Token = None, investigate: _Investigate = None
+    request: Request, state: _State, token: _Token = None, investigate: _Investigate = None
 ) -> WebhookAccepted:
     """Any JSON alert: an object, a list, or ``{"alerts": [...]}``; each needs a ``name``."""
     return await _receive(request, state, parse_generic, token, investigate)
