@@ -35,13 +35,18 @@ _bearer = HTTPBearer(
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key: `wr_...`")
 
 
-def get_state(connection: HTTPConnection) -> ApiState:
+def state_of(connection: HTTPConnection) -> ApiState:
     state: ApiState = connection.app.state.warroom
     return state
 
 
-def get_store(connection: HTTPConnection) -> Store:
-    return get_state(connection).store
+# Async on purpose: FastAPI runs a plain-function dependency in a worker thread per request.
+async def get_state(connection: HTTPConnection) -> ApiState:
+    return state_of(connection)
+
+
+async def get_store(connection: HTTPConnection) -> Store:
+    return state_of(connection).store
 
 
 StateDep = Annotated[ApiState, Depends(get_state)]

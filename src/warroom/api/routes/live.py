@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, WebSocket, WebSocketDisconnect
 
-from warroom.api.deps import AfterSeqQuery, authenticate, authorize, get_state
+from warroom.api.deps import AfterSeqQuery, authenticate, authorize, state_of
 from warroom.api.security import security_of
 from warroom.api.streaming import ws_message
 from warroom.runs import StreamEnd, follow_run
@@ -36,7 +36,7 @@ async def debate_socket(
 ) -> None:
     """Messages: ``{"type": "event", "event": {...}}`` per event with ``seq > after``,
     ``{"type": "heartbeat"}`` while quiet, and ``{"type": "end", "status": ...}`` last."""
-    state = get_state(websocket)
+    state = state_of(websocket)
     await websocket.accept()
     try:
         key = await authenticate(
