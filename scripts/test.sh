@@ -5,12 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages for the browser tests (Chromium and its driver; Playwright drives them).
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages for the browser tests (Chromium and its driver, driven by Playwright; a CJK
+# font so Chinese pages render in screenshots).
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy; then
   if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-wqy-microhei >/dev/null
 fi
 
 python3 -m pip install --quiet -e ".[dev]"
