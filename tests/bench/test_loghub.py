@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import typer
+from rich.console import Console
 from typer.testing import CliRunner
 
-from warroom.bench.loghub import find_systems, loghub_command, read_messages
+from warroom.bench.loghub import (
+    SystemResult,
+    find_systems,
+    loghub_command,
+    overall_speed,
+    read_messages,
+    speed_table,
+    time_parsers,
+)
 
 
 def _sample(root: Path) -> None:
@@ -48,7 +59,9 @@ def test_runner_writes_structured_csv_and_prints_scores(tmp_path: Path) -> None:
     _sample(tmp_path / "data")
     out = tmp_path / "out"
     result = CliRunner().invoke(
-        _app(), ["--data", str(tmp_path / "data"), "--out", str(out)], env={"COLUMNS": "250"}
+        _app(),
+        ["--data", str(tmp_path / "data"), "--out", str(out), "--runs", "1"],
+        env={"COLUMNS": "250"},
     )
     assert result.exit_code == 0, result.output
     with (out / "Toy_2k.log_structured.csv").open() as handle:
@@ -57,6 +70,7 @@ def test_runner_writes_structured_csv_and_prints_scores(tmp_path: Path) -> None:
     assert rows[1]["EventTemplate"] == "Served block <*> to <*>"
     assert "Toy" in result.output and "1.000" in result.output
     assert "drain3" in result.output and "ratio" in result.output
+    assert "all lines / all seconds" in result.output
 
 
 def test_runner_refuses_a_missing_data_folder(tmp_path: Path) -> None:
@@ -64,3 +78,40 @@ def test_runner_refuses_a_missing_data_folder(tmp_path: Path) -> None:
         _app(), ["--data", str(tmp_path / "nope"), "--out", str(tmp_path), "--no-drain"]
     )
     assert result.exit_code == 2
+
+
+def test_time_parsers_alternates_order_and_takes_the_median() -> None:
+    calls: list[str] = []
+
+    def parser(name: str) -> Callable[[list[str]], list[str]]:
+        def parse(messages: list[str]) -> list[str]:
+            calls.append(name)
+            return [name] * len(messages)
+
+        return parse
+
+    timed = time_parsers({"a": parser("a"), "b": parser("b")}, ["x", "y"], runs=3)
+    assert calls == ["a", "b", "b", "a", "a", "b"]
+    assert timed["a"][0] == ["a", "a"] and timed["b"][0] == ["b", "b"]
+    assert all(seconds >= 0.0 for _, seconds in timed.values())
+
+
+def test_time_parsers_refuses_zero_runs() -> None:
+    with pytest.raises(ValueError, match="runs"):
+        time_parsers({"a": lambda m: m}, ["x"], runs=0)
+
+
+def test_overall_speed_is_all_lines_over_all_seconds() -> None:
+    results = [SystemResult(None, 1000, 1.0), SystemResult(None, 3000, 0.5)]
+    # Not the mean of 1,000 and 6,000 lines per second.
+    assert overall_speed(results) == pytest.approx(4000 / 1.5)
+
+
+def test_speed_table_shows_each_ratio_and_the_overall_one() -> None:
+    ours = [SystemResult(None, 100, 0.1), SystemResult(None, 100, 0.3)]
+    theirs = [SystemResult(None, 100, 0.3), SystemResult(None, 100, 0.6)]
+    console = Console(width=120, record=True)
+    console.print(speed_table(["A", "B"], ours, theirs))
+    text = console.export_text()
+    assert "3.00x" in text and "2.00x" in text
+    assert "2.25x" in text  # 200 lines / 0.4 s against 200 lines / 0.9 s

@@ -228,3 +228,54 @@ def test_masked_tokens_that_keep_digits_are_not_shared_by_shape() -> None:
     second = miner.add("session opened by ssh3 for user root")
     assert "ssh3" in miner.template(second).text or "<*>" in miner.template(second).text
     assert "ssh2" not in miner.template(second).text
+
+
+def _same_state(one: TemplateMiner, other: TemplateMiner) -> None:
+    assert [(g.template_id, g.tokens, g.example, g.count) for g in one.shapes()] == [
+        (g.template_id, g.tokens, g.example, g.count) for g in other.shapes()
+    ]
+    assert one.templates() == other.templates()
+
+
+_LOCATED = [
+    f"o.s.{kind}Impl#{line} [{verb}][Id: {i:x}] in {i % 7}ms"
+    for i, (kind, line, verb) in enumerate(
+        [("Order", 324, "get"), ("Order", 325, "put"), ("Pay", 12, "get")] * 6
+    )
+]
+
+
+@pytest.mark.parametrize("size", [1, 2, 5, 7, 100])
+def test_add_batch_in_pieces_matches_add_line_by_line(size: int) -> None:
+    lines = _LOCATED + _BATCH * 3 + [f"disk {i} full on /dev/sd{i % 3}" for i in range(20)]
+    one, batch = TemplateMiner(), TemplateMiner()
+    singly = [one.add(m) for m in lines]
+    grouped = []
+    for start in range(0, len(lines), size):
+        grouped += batch.add_batch(lines[start : start + size])
+    assert [g.template_id for g in grouped] == singly
+    _same_state(one, batch)
+
+
+def test_add_batch_of_known_logger_locations_only() -> None:
+    miner, one = TemplateMiner(), TemplateMiner()
+    for m in _LOCATED[:3]:
+        one.add(m)
+    miner.add_batch(_LOCATED[:3])
+    # Every shape in this batch is already known to keep digits: nothing bare to mask.
+    again = [one.add(m) for m in _LOCATED[3:6]]
+    assert [g.template_id for g in miner.add_batch(_LOCATED[3:6])] == again
+    _same_state(one, miner)
+
+
+def test_add_batch_goes_line_by_line_when_a_cache_would_fill(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from warroom.evidence.logs import miner as miner_module
+
+    monkeypatch.setattr(miner_module, "_SEQUENCE_CACHE_LIMIT", 4)
+    lines = [f"event {kind} number {i}" for i in range(12) for kind in ("a", "b", "c")]
+    one, batch = TemplateMiner(), TemplateMiner()
+    singly = [one.add(m) for m in lines]
+    assert [g.template_id for g in batch.add_batch(lines)] == singly
+    _same_state(one, batch)

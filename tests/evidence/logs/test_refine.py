@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from warroom.evidence.logs.refine import refine_templates
+import pytest
+
+from warroom.evidence.logs.miner import TemplateMiner
+from warroom.evidence.logs.refine import RefinedTemplates, refine_templates
 
 
 def test_refinement_keeps_an_enumerated_word_as_a_constant() -> None:
@@ -44,3 +47,31 @@ def test_refinement_closes_a_position_once_it_has_too_many_words() -> None:
     names = ["ann", "bob", "cid", "dan", "eve"]
     lines = [f"login by {n} done" for n in names for _ in range(2)]
     assert set(refine_templates(lines)) == {"login by <*> done"}
+
+
+def test_texts_that_depend_on_their_line_are_read_from_it() -> None:
+    lines = ["auth via ssh2 took=5"] * 2 + ["auth via ssh1 took=7"] * 2
+    miner = TemplateMiner()
+    groups = miner.add_batch(lines)
+    refined = RefinedTemplates(miner)
+    assert refined.reads_lines
+    with pytest.raises(ValueError, match="depend on their line"):
+        refined.fixed_texts()
+    texts = refined.texts_by_group()
+    assert {texts[g] for g in groups} == {None}
+    assert [refined.text(g, m) for g, m in zip(groups, lines, strict=True)] == [
+        "auth via ssh2 took=<*>",
+        "auth via ssh2 took=<*>",
+        "auth via ssh1 took=<*>",
+        "auth via ssh1 took=<*>",
+    ]
+
+
+def test_fixed_texts_cover_every_group_when_no_line_is_read() -> None:
+    lines = [f"state {s} at {i}" for i, s in enumerate(["up", "down"] * 3)]
+    miner = TemplateMiner()
+    groups = miner.add_batch(lines)
+    refined = RefinedTemplates(miner)
+    assert not refined.reads_lines
+    fixed = refined.fixed_texts()
+    assert [fixed[g] for g in groups] == [f"state {s} at <*>" for s in ["up", "down"] * 3]

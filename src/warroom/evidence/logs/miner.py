@@ -5,7 +5,9 @@ The miner works in three steps, in the spirit of Drain:
 1. A line's *digit shape* (every digit made ``0``) is looked up first: lines that differ only
    in their digits mask alike, so most lines cost one C-level pass and one dict lookup.
 2. A new shape is masked (``masking``: numbers, ids, UUIDs, IPs and ports, paths, URLs,
-   e-mail addresses become ``<*>`` while the separators around them stay, Loghub's convention).
+   e-mail addresses become ``<*>`` while the separators around them stay, Loghub's convention),
+   token by token, each token's mask remembered by its own digit shape; ``add_batch`` masks
+   all new shapes of a batch together.
 3. The masked token sequence is clustered: candidates share the token count and the first
    ``depth`` tokens; the candidate whose constant positions agree most, at least
    ``similarity`` of them, absorbs the line; tokens that disagree are generalised part by part
@@ -26,12 +28,14 @@ What a caller may rely on:
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import eq, ne
 
 from warroom.evidence.logs.masking import (
+    KEEP,
     SHAPE_TABLE,
     WILDCARD,
     TokenMasker,
@@ -43,7 +47,6 @@ from warroom.evidence.logs.masking import (
 MAX_TOKENS = 100
 
 _SEQUENCE_CACHE_LIMIT = 100_000
-_HAS_DIGIT = re.compile(r"\d").search
 # Examples keep this many characters (the refinement pass relies on it to know one is whole).
 EXAMPLE_CHARS = 1_000
 _FALLBACK_FROM = 2  # key index of the second leading token (index 0 is the length)
@@ -82,6 +85,17 @@ class ShapeGroup:
     count: int
 
 
+# Never a token (tokens hold no whitespace): stands for ``<*>`` in a probe.
+_NO_TOKEN = " "
+
+
+def _probe(tokens: list[str]) -> list[str]:
+    """``tokens`` with each ``<*>`` replaced by a value no template token equals."""
+    if WILDCARD not in tokens:
+        return tokens
+    return [_NO_TOKEN if t == WILDCARD else t for t in tokens]
+
+
 def first_line(message: str) -> str:
     """The part of a message that is templated: its first line."""
     return message.partition("\n")[0] if "\n" in message else message
@@ -111,7 +125,12 @@ class TemplateMiner:
         self._clusters: list[_Cluster] = []
         self._buckets: dict[tuple[object, ...], list[_Cluster]] = {}
         self._by_sequence: dict[tuple[str, ...], _Cluster] = {}
-        self._by_shape: dict[bytes, tuple[_Cluster, ShapeGroup]] = {}
+        # Shape key -> its group. The key is the line's digit shape, extended by the masks of
+        # the tokens that kept digits where there are such (see ``_kept_at``).
+        self._by_shape: dict[bytes, ShapeGroup] = {}
+        # Digit shapes whose masks keep digits in some tokens (a logger location such as
+        # ``Impl#324`` tells two statements of one shape apart), to those tokens' positions.
+        self._kept_at: dict[bytes, list[int]] = {}
 
     def add(self, message: str) -> int:
         """Template the message and return its template id."""
@@ -122,54 +141,152 @@ class TemplateMiner:
         line = message.partition("\n")[0] if "\n" in message else message
         # ``digit_shape``, inlined: this is the hot path.
         shape = line.encode("utf-8", "surrogatepass").translate(SHAPE_TABLE)
-        known = self._by_shape.get(shape)
-        if known is None:
-            known = self._learn_shape(line, shape)
-        cluster, group = known
+        group = self._by_shape.get(shape)
+        if group is None:
+            group = self._learn_line(line, shape)
         group.count += 1
-        cluster.count += 1
+        self._clusters[group.template_id - 1].count += 1
         return group
 
     def add_batch(self, messages: Sequence[str]) -> list[ShapeGroup]:
         """``add_grouped`` for every message in order: same groups, ids and counts, faster.
 
-        Lines whose shape is known change nothing but counts, so shapes are computed in one
-        C-level pass over the whole batch, only new shapes are learned (in line order, as
-        ``add`` would), and counts are tallied once at the end.
+        Shapes are computed in one C-level pass over the whole batch and counted once; only
+        the distinct new shapes are learned, in order of first appearance (the order ``add``
+        learns them in), the masks of all their tokens found together.
         """
         if not messages:
             return []
-        joined = "\n".join(messages)
-        if joined.count("\n") == len(messages) - 1:
-            lines = messages  # no message spans lines: each is its own first line
-        else:
-            lines = [m.partition("\n")[0] if "\n" in m else m for m in messages]
-            joined = "\n".join(lines)
         # One encode and translate for the batch: a first line holds no newline, so the shapes
         # split back apart exactly, and UTF-8 encodes a joined text as its parts joined.
-        shapes = joined.encode("utf-8", "surrogatepass").translate(SHAPE_TABLE).split(b"\n")
-        known = self._by_shape.get  # ``clear`` keeps the dict, so the bound method stays valid
-        learn = self._learn_shape
-        # A list comprehension runs in order, so new shapes are learned in line order.
-        groups = [(known(s) or learn(line, s))[1] for s, line in zip(shapes, lines, strict=True)]
-        clusters = self._clusters
-        for group, count in Counter(groups).items():
-            group.count += count
-            clusters[group.template_id - 1].count += count
-        return groups
+        lines = messages
+        keys = "\n".join(lines).encode("utf-8", "surrogatepass").translate(SHAPE_TABLE).split(b"\n")
+        if len(keys) != len(messages):
+            # Some message spans lines: only its first line is templated.
+            lines = [m.partition("\n")[0] if "\n" in m else m for m in messages]
+            joined = "\n".join(lines)
+            keys = joined.encode("utf-8", "surrogatepass").translate(SHAPE_TABLE).split(b"\n")
+        # Counted first: the counter also lists the distinct keys in order of first appearance.
+        counts = Counter(keys)
+        by_shape = self._by_shape
+        fresh = [key for key in counts if key not in by_shape]
+        if not fresh:
+            self._tally(counts)
+        else:
+            limit = _SEQUENCE_CACHE_LIMIT - len(fresh)
+            if len(by_shape) >= limit or len(self._by_sequence) >= limit:
+                # A cache would be emptied within the batch: go line by line, as ``add`` does.
+                return [self.add_grouped(line) for line in lines]
+            keys = self._learn_batch(keys, counts, fresh, lines)
+        return list(map(by_shape.__getitem__, keys))
 
-    def _learn_shape(self, line: str, shape: bytes) -> tuple[_Cluster, ShapeGroup]:
-        tokens = self._masker.tokens(line, MAX_TOKENS)
+    def _tally(self, counts: Mapping[bytes, int]) -> None:
+        """Add ``counts`` (by key) to the groups and their clusters."""
+        by_shape = self._by_shape
+        clusters = self._clusters
+        for key, seen in counts.items():
+            group = by_shape[key]
+            group.count += seen
+            clusters[group.template_id - 1].count += seen
+
+    def _learn_batch(
+        self,
+        keys: list[bytes],
+        counts: Counter[bytes],
+        fresh: list[bytes],
+        lines: Sequence[str],
+    ) -> list[bytes]:
+        """Learn a batch's new shapes ``fresh`` (in order) and count all lines; the keys.
+
+        New groups get their counts as they are made: placing a line never reads a count.
+        """
+        kept_at = self._kept_at
+        masker = self._masker
+        bare = [key for key in fresh if key not in kept_at] if kept_at else fresh
+        # A joined text of no lines would read as one empty line.
+        text = b"\n".join(bare).decode("utf-8", "surrogatepass")
+        masks = masker.shape_lines(text, MAX_TOKENS) if bare else []
+        if masker.keeps:
+            for key, tokens in zip(bare, masks, strict=True):
+                if KEEP in tokens:
+                    kept_at[key] = [i for i, token in enumerate(tokens) if not token]
+        if kept_at and not kept_at.keys().isdisjoint(counts):
+            return self._learn_kept(keys, counts, dict(zip(bare, masks, strict=True)), lines)
+        by_shape = self._by_shape
+        if len(fresh) < len(counts):
+            self._tally({key: seen for key, seen in counts.items() if key in by_shape})
+        by_sequence = self._by_sequence
+        place = self._place
+        at = 0
+        find = keys.index
+        for key, tokens in zip(fresh, masks, strict=True):
+            # Keys are fresh in order of first appearance, so each is found past the last.
+            at = find(key, at)
+            line = lines[at]
+            # ``_learn_key``, inlined (the batch has room in the caches, checked above).
+            cluster = by_sequence.get(tokens)
+            if cluster is None:
+                cluster = by_sequence[tokens] = place(list(tokens), line)
+            seen = counts[key]
+            by_shape[key] = ShapeGroup(cluster.id, tokens, line[:EXAMPLE_CHARS], seen)
+            cluster.count += seen
+        return keys
+
+    def _learn_kept(
+        self,
+        keys: list[bytes],
+        counts: Counter[bytes],
+        masked: dict[bytes, tuple[str, ...]],
+        lines: Sequence[str],
+    ) -> list[bytes]:
+        """``_learn_batch`` where some lines' shapes keep digits: those are keyed line by line.
+
+        Learning still runs in order of first appearance, so ids come out as ``add`` gives them.
+        """
+        kept_at = self._kept_at
+        by_shape = self._by_shape
+        keys = list(keys)
+        for bare in kept_at.keys() & counts.keys():
+            at = -1
+            for _ in range(counts[bare]):
+                at = keys.index(bare, at + 1)
+                keys[at] = self._kept_key(bare, lines[at])
+        counts = Counter(keys)
+        fresh = [key for key in counts if key not in by_shape]
+        at = 0
+        find = keys.index
+        for key in fresh:
+            at = find(key, at)
+            line = lines[at]
+            tokens = masked.get(key)
+            if tokens is None or key in kept_at:
+                self._learn_line(line, digit_shape(line))
+            else:
+                self._learn_key(key, line, list(tokens))
+        self._tally(counts)
+        return keys
+
+    def _learn_line(self, line: str, shape: bytes) -> ShapeGroup:
+        """The group of a line whose shape is no key yet (learned, or found by kept tokens)."""
+        if shape not in self._kept_at:
+            tokens = self._masker.shape_tokens(shape.decode("utf-8", "surrogatepass"), MAX_TOKENS)
+            if not (self._masker.keeps and KEEP in tokens):
+                return self._learn_key(shape, line, tokens)
+            self._kept_at[shape] = [i for i, t in enumerate(tokens) if not t]
+        key = self._kept_key(shape, line)
+        group = self._by_shape.get(key)
+        if group is not None:
+            return group
+        return self._learn_key(key, line, self._masker.tokens(line, MAX_TOKENS))
+
+    def _kept_key(self, shape: bytes, line: str) -> bytes:
+        words = line.split(None, MAX_TOKENS)
+        mask = self._masker.raw_mask
+        held = "\x00".join([mask(words[i]) for i in self._kept_at[shape]])
+        return shape + b"\x00" + held.encode("utf-8", "surrogatepass")
+
+    def _learn_key(self, key: bytes, line: str, tokens: list[str]) -> ShapeGroup:
         sequence = tuple(tokens)
-        # A token whose mask kept its digits (a logger location like ``Impl#324``) tells two
-        # statements of one digit shape apart: such lines are keyed by those tokens too, and
-        # never by the bare shape, so the fast path always comes here for them.
-        kept = [token for token in sequence if _HAS_DIGIT(token)]
-        if kept:
-            shape = shape + b"\x00" + "\x00".join(kept).encode("utf-8", "surrogatepass")
-            seen = self._by_shape.get(shape)
-            if seen is not None:
-                return seen
         cluster = self._by_sequence.get(sequence)
         if cluster is None:
             cluster = self._place(tokens, line)
@@ -178,20 +295,20 @@ class TemplateMiner:
             self._by_sequence[sequence] = cluster
         if len(self._by_shape) >= _SEQUENCE_CACHE_LIMIT:
             self._by_shape.clear()
-        known = (cluster, ShapeGroup(cluster.id, sequence, line[:EXAMPLE_CHARS], 0))
-        self._by_shape[shape] = known
-        return known
+            self._kept_at.clear()
+        group = self._by_shape[key] = ShapeGroup(cluster.id, sequence, line[:EXAMPLE_CHARS], 0)
+        return group
 
     def shapes(self) -> list[ShapeGroup]:
         """The digit shapes still held (all of them until the cache first fills), in order."""
-        return [group for _, group in self._by_shape.values()]
+        return list(self._by_shape.values())
 
     def masked(self, message: str) -> list[str]:
         """The masked tokens of a message, as the miner sees them (nothing is learned)."""
         line = first_line(message)
         known = self._by_shape.get(digit_shape(line))
         if known is not None:
-            return list(known[1].tokens)
+            return list(known.tokens)
         return self._masker.tokens(line, MAX_TOKENS)
 
     def match(self, message: str) -> int | None:
@@ -199,14 +316,14 @@ class TemplateMiner:
         line = first_line(message)
         known = self._by_shape.get(digit_shape(line))
         if known is not None:
-            return known[0].id
+            return known.template_id
         tokens = self._masker.tokens(line, MAX_TOKENS)
         cluster = self._by_sequence.get(tuple(tokens))
         if cluster is None:
             key = self._key(tokens)
-            cluster = self._best(self._buckets.get(key, ()), tokens) or self._best_elsewhere(
-                key, tokens
-            )
+            cluster = self._best(
+                self._buckets.get(key, ()), _probe(tokens)
+            ) or self._best_elsewhere(key, tokens)
         return cluster.id if cluster is not None else None
 
     def template(self, template_id: int) -> Template:
@@ -233,27 +350,26 @@ class TemplateMiner:
         return Template(cluster.id, " ".join(cluster.tokens), cluster.count, cluster.example)
 
     def _key(self, tokens: list[str]) -> tuple[object, ...]:
-        lead = tuple(WILDCARD if WILDCARD in t else t for t in tokens[: self.depth])
-        return (len(tokens), *lead)
-
-    def _best(self, candidates: list[_Cluster] | tuple[()], tokens: list[str]) -> _Cluster | None:
         n = len(tokens)
+        if self.depth == 2 and n >= 2:
+            a, b = tokens[0], tokens[1]
+            return (n, WILDCARD if WILDCARD in a else a, WILDCARD if WILDCARD in b else b)
+        return (n, *[WILDCARD if WILDCARD in t else t for t in tokens[: self.depth]])
+
+    def _best(self, candidates: list[_Cluster] | tuple[()], probe: list[str]) -> _Cluster | None:
+        """The candidate whose constant positions agree most with ``probe`` (see ``_probe``)."""
+        n = len(probe)
         if n == 0:
             return candidates[0] if candidates else None
         best: _Cluster | None = None
         best_sim = -1.0
         for cluster in candidates:
-            same = 0
-            fixed = 0
             # Only the template's constant positions vote: a wildcard agrees with anything and
-            # says nothing about whether the line belongs.
-            for have, got in zip(cluster.tokens, tokens, strict=True):
-                if have is WILDCARD or have == WILDCARD:
-                    continue
-                fixed += 1
-                if have == got:
-                    same += 1
-            sim = same / fixed if fixed else 1.0
+            # says nothing about whether the line belongs. ``probe`` holds no ``<*>``, so an
+            # equal position is an agreeing constant one.
+            have = cluster.tokens
+            fixed = n - have.count(WILDCARD)
+            sim = sum(map(eq, have, probe)) / fixed if fixed else 1.0
             if sim > best_sim:
                 best, best_sim = cluster, sim
         if best is None or best_sim < self.similarity:
@@ -265,23 +381,31 @@ class TemplateMiner:
         # masked one ("User bob ..." after "User u48 ..."): look where that word is ``<*>``.
         for j in range(_FALLBACK_FROM, len(key)):
             if key[j] != WILDCARD:
-                alternative = (*key[:j], WILDCARD, *key[j + 1 :])
-                found = self._best(self._buckets.get(alternative, ()), tokens)
-                if found is not None:
-                    return found
+                candidates = self._buckets.get((*key[:j], WILDCARD, *key[j + 1 :]))
+                if candidates:
+                    found = self._best(candidates, _probe(tokens))
+                    if found is not None:
+                        return found
         return None
 
     def _place(self, tokens: list[str], example: str) -> _Cluster:
         key = self._key(tokens)
-        bucket = self._buckets.setdefault(key, [])
-        cluster = self._best(bucket, tokens) or self._best_elsewhere(key, tokens)
+        bucket = self._buckets.get(key)
+        cluster = None
+        if bucket is None:
+            bucket = self._buckets[key] = []
+        else:
+            cluster = self._best(bucket, _probe(tokens))
+        if cluster is None:
+            cluster = self._best_elsewhere(key, tokens)
         if cluster is None:
             cluster = _Cluster(len(self._clusters) + 1, tokens, example[:EXAMPLE_CHARS])
             self._clusters.append(cluster)
             bucket.append(cluster)
             return cluster
         have = cluster.tokens
-        for i, got in enumerate(tokens):
-            if have[i] != got and have[i] != WILDCARD:
-                have[i] = merge_tokens(have[i], got)
+        # Positions that differ, found in C; a template ``<*>`` there stays as it is.
+        for i in compress(count(), map(ne, have, tokens)):
+            if have[i] != WILDCARD:
+                have[i] = merge_tokens(have[i], tokens[i])
         return cluster

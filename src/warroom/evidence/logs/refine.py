@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import compress, count, repeat
+from operator import contains
+from typing import cast
 
 from warroom.evidence.logs.masking import WILDCARD
 from warroom.evidence.logs.miner import EXAMPLE_CHARS, ShapeGroup, TemplateMiner, first_line
@@ -78,31 +81,29 @@ class RefinedTemplates:
         groups = self._groups = miner.shapes()
         values: dict[tuple[int, int], dict[str, int]] = {}
         variable: set[tuple[int, int]] = set()
-        named_at: list[list[int]] = []
-        # Only positions where the template is variable can hold an enumeration.
-        wild = {
-            tid: [p for p, word in enumerate(words) if WILDCARD in word]
-            for tid, words in templates.items()
-        }
-        sizes = {tid: len(words) for tid, words in templates.items()}
-        # A position is closed once it can no longer be an enumeration (a variable was seen
-        # there, or too many words): later shapes skip it, which leaves the result unchanged
-        # (only enumerated positions are read below) and most shapes with nothing to do.
-        open_at = {tid: list(positions) for tid, positions in wild.items()}
-        no_names: list[int] = []
+        named_at: dict[ShapeGroup, list[int]] = {}
+        # Only positions where the template is variable can hold an enumeration. A position is
+        # closed once it can no longer be one (a variable was seen there, or too many words):
+        # later shapes skip it, which leaves the result unchanged (only enumerated positions
+        # are read below) and most shapes with nothing to do. A template with no position left
+        # open is dropped. A group's tokens are as many as its template's (clusters are keyed
+        # by token count), so positions carry over.
+        open_at: dict[int, list[int]] = {}
+        for tid, words in templates.items():
+            if WILDCARD in self._plain[tid]:
+                open_at[tid] = list(compress(count(), map(contains, words, repeat(WILDCARD))))
+        still_open = open_at.get
         for group in groups:
-            tid, tokens = group.template_id, group.tokens
-            positions = open_at[tid]
-            if not positions or len(tokens) != sizes[tid]:
-                named_at.append(no_names)
+            positions = still_open(group.template_id)
+            if positions is None:
                 continue
+            tid, tokens = group.template_id, group.tokens
             named: list[int] = []
-            named_at.append(named)
             # A whole example holds every word: a masked token that is more than ``<*>``
             # (``<*>ms``) cannot come from a versioned name, so its word need not be read.
             whole = len(group.example) < EXAMPLE_CHARS
             raw: list[str] | None = None
-            count = group.count
+            weight = group.count
             closed: list[int] = []
             for pos in positions:
                 got = tokens[pos]
@@ -124,42 +125,71 @@ class RefinedTemplates:
                     closed.append(pos)  # part of a date written out in the message
                     continue
                 counts = values.setdefault((tid, pos), {})
-                counts[got] = counts.get(got, 0) + count
+                counts[got] = counts.get(got, 0) + weight
                 if len(counts) > MAX_ENUM_VALUES:
                     closed.append(pos)
+            if named:
+                named_at[group] = named
             if closed:
-                variable.update((tid, pos) for pos in closed)
-                open_at[tid] = [p for p in positions if p not in closed]
-        enumerated = {
-            key
-            for key, counts in values.items()
-            if key not in variable
-            and len(counts) <= MAX_ENUM_VALUES
-            and min(counts.values()) >= MIN_ENUM_COUNT
-        }
+                variable.update(zip(repeat(tid), closed))
+                if len(closed) == len(positions):
+                    del open_at[tid]  # the usual case: the template's first shape closes all
+                else:
+                    open_at[tid] = [p for p in positions if p not in closed]
+        kept: dict[int, list[int]] = {}
+        for key, counts in sorted(values.items()):
+            if (
+                key not in variable
+                and len(counts) <= MAX_ENUM_VALUES
+                and min(counts.values()) >= MIN_ENUM_COUNT
+            ):
+                kept.setdefault(key[0], []).append(key[1])
         # Per shape: the refined text, or the template and positions to fill from the line.
         self._by_group: dict[ShapeGroup, str | tuple[list[str], list[int]]] = {}
-        kept = {tid: [p for p in wild[tid] if (tid, p) in enumerated] for tid in templates}
-        for group, named in zip(groups, named_at, strict=True):
-            tid = group.template_id
-            keep = kept[tid]
-            if not keep or len(group.tokens) != sizes[tid]:
+        self._reads_lines = False
+        if not kept:
+            return
+        for group in groups:
+            keep = kept.get(group.template_id)
+            if keep is None:
                 continue
-            template = templates[tid]
-            refined = list(template)
+            refined = list(templates[group.template_id])
             for pos in keep:
                 refined[pos] = group.tokens[pos]
+            named = named_at.get(group, [])
             from_line = [p for p in keep if p in named]
-            self._by_group[group] = (refined, from_line) if from_line else " ".join(refined)
+            if from_line:
+                self._by_group[group] = (refined, from_line)
+                self._reads_lines = True
+            else:
+                self._by_group[group] = " ".join(refined)
+
+    @property
+    def reads_lines(self) -> bool:
+        """Whether some text depends on its line (a versioned name kept): see ``text``."""
+        return self._reads_lines
 
     def texts_by_group(self) -> dict[ShapeGroup, str | None]:
         """Every group's text, None where it depends on the line (see ``text``)."""
-        return {
-            group: (self._plain[group.template_id] if found is None else found)
-            if not isinstance(found, tuple)
-            else None
-            for group, found in ((g, self._by_group.get(g)) for g in self._groups)
-        }
+        texts: dict[ShapeGroup, str | None] = dict(self._fixed())
+        for group, found in self._by_group.items():
+            if not isinstance(found, str):
+                texts[group] = None
+        return texts
+
+    def fixed_texts(self) -> dict[ShapeGroup, str]:
+        """Every group's text, when none depends on its line (``reads_lines`` is false)."""
+        if self._reads_lines:
+            raise ValueError("some texts depend on their line; use texts_by_group and text")
+        return self._fixed()
+
+    def _fixed(self) -> dict[ShapeGroup, str]:
+        plain = self._plain
+        texts = {g: plain[g.template_id] for g in self._groups}
+        for group, found in self._by_group.items():
+            if isinstance(found, str):
+                texts[group] = found
+        return texts
 
     def text(self, group: ShapeGroup, message: str) -> str:
         """The refined template of a message, given the group ``add_grouped`` returned for it."""
@@ -169,7 +199,7 @@ class RefinedTemplates:
         if isinstance(found, str):
             return found
         refined, from_line = found
-        words = first_line(message).split()
+        words = first_line(message).split(None, from_line[-1] + 1)
         filled = list(refined)
         for pos in from_line:
             filled[pos] = words[pos]
@@ -181,12 +211,16 @@ def refine_templates(messages: Sequence[str]) -> list[str]:
     miner = TemplateMiner()
     groups = miner.add_batch(messages)
     refined = RefinedTemplates(miner)
+    if not refined.reads_lines:
+        return list(map(refined.fixed_texts().__getitem__, groups))
     texts = refined.texts_by_group()
-    fixed = {group: text for group, text in texts.items() if text is not None}
-    if len(fixed) == len(texts):
-        return list(map(fixed.__getitem__, groups))  # no text depends on its line
+    out = list(map(texts.__getitem__, groups))
     # Only groups with a versioned name kept (``ssh2``) need the line itself.
-    return [
-        text if (text := texts[g]) is not None else refined.text(g, m)
-        for g, m in zip(groups, messages, strict=True)
-    ]
+    at = -1
+    try:
+        while True:
+            at = out.index(None, at + 1)
+            out[at] = refined.text(groups[at], messages[at])
+    except ValueError:
+        pass  # no line left without its text
+    return cast(list[str], out)  # every None was filled above
