@@ -121,6 +121,11 @@ export function ReportView({ report, onCite }: { report: Report; onCite: (id: st
                   <code>{v.code_location}</code>
                 </Descriptions.Item>
               )}
+              {v.suspect_commit && (
+                <Descriptions.Item label={t('report.suspectCommit')}>
+                  <code data-testid="suspect-commit">{v.suspect_commit.slice(0, 10)}</code>
+                </Descriptions.Item>
+              )}
               <Descriptions.Item label={t('report.team')}>{v.responsible_team}</Descriptions.Item>
               <Descriptions.Item label={t('report.rollback')}>
                 {v.rollback_recommended ? (

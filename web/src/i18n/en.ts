@@ -235,6 +235,7 @@ export const en = {
   'report.fix': 'Fix',
   'report.impact': 'Impact',
   'report.codeLocation': 'Code location',
+  'report.suspectCommit': 'Suspect commit',
   'report.team': 'Responsible team',
   'report.rollback': 'Roll back',
   'report.rollbackYes': 'recommended',

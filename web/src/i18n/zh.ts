@@ -229,6 +229,7 @@ export const zh: Messages = {
   'report.fix': '修复建议',
   'report.impact': '影响分析',
   'report.codeLocation': '代码位置',
+  'report.suspectCommit': '可疑提交',
   'report.team': '责任团队',
   'report.rollback': '回滚',
   'report.rollbackYes': '建议回滚',
