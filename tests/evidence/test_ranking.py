@@ -130,3 +130,47 @@ def test_fault_type_is_return_when_error_lines_come_without_thrown_exceptions() 
     assert rank_suspects(items, {})[0].fault_type == "return"
     items.append(ev("log:exc:stock:1", EvidenceKind.LOG_EXCEPTION, "stock", 2.0))
     assert rank_suspects(items, {})[0].fault_type == "exception"
+
+
+def flow(entity: str, score: float, **data: Any) -> Evidence:
+    return ev(
+        f"log:flow:{entity}:1", EvidenceKind.LOG_TEMPLATE, entity, score, change="broken", **data
+    )
+
+
+def edge(caller: str, callee: str, score: float) -> Evidence:
+    item = ev(f"trace:net:{caller}:{callee}", EvidenceKind.TRACE_LATENCY, callee, score, edge=True)
+    return item.model_copy(update={"related_entities": [caller]})
+
+
+def test_broken_flow_is_a_cause_and_its_requests_tell_return_from_exception() -> None:
+    diverted = [flow("stock", 4.0, aborted_share=0.1), lat("web", 2.0)]
+    [top, *_] = rank_suspects(diverted, GRAPH)
+    assert (top.component, top.fault_type) == ("stock", "return")
+    aborted = [flow("stock", 4.0, aborted_share=0.9), lat("web", 2.0)]
+    assert rank_suspects(aborted, GRAPH)[0].fault_type == "exception"
+
+
+def test_errors_that_report_another_component_are_symptoms() -> None:
+    items = [
+        ev("log:exc:web:1", EvidenceKind.LOG_EXCEPTION, "web", 4.0, names=["stock"]),
+        flow("order", 4.0, aborted_share=1.0, downstream=["stock"]),
+        ev("log:exc:stock:1", EvidenceKind.LOG_EXCEPTION, "stock", 2.0),
+    ]
+    ranking = rank_suspects(items, {})
+    assert ranking[0].component == "stock"
+    assert {s.component: s.fault_type for s in ranking}["web"] != "exception"
+
+
+def test_a_mild_cpu_rise_beside_a_large_edge_slowdown_is_network_delay() -> None:
+    mild = [edge("web", "stock", 9.0), metric("stock", "cpu", 1.5)]
+    assert rank_suspects(mild, GRAPH)[0].fault_type == "network_delay"
+    strong = [edge("web", "stock", 9.0), metric("stock", "cpu", 4.0)]
+    assert rank_suspects(strong, GRAPH)[0].fault_type == "cpu_contention"
+
+
+def test_failing_while_slow_in_its_own_spans_is_a_code_fault_not_the_network() -> None:
+    items = [lat("payment", 9.0), ev("log:exc:1", EvidenceKind.LOG_EXCEPTION, "payment", 6.0)]
+    assert rank_suspects(items, GRAPH)[0].fault_type == "exception"
+    items.append(edge("order", "payment", 12.0))
+    assert rank_suspects(items, GRAPH)[0].fault_type == "network_delay"

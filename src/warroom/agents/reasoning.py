@@ -36,21 +36,29 @@ def confidence_of(case: CaseFile, component: str) -> float:
 def location_of(case: CaseFile, component: str) -> str | None:
     """The code location (Class#line or file:line) the component's logs point at, if any.
 
-    An exception's frame comes first; then a line that newly failed (an error-level template
-    that appeared or burst, the error share); then a steady line that stopped (the code path
-    that no longer runs); then any other line; the strongest item within each group.
+    In order: the application frame of a stack trace; the first line a broken flow no longer
+    reaches (the fault lies just before it); a line that newly failed (an error-level
+    template that appeared or burst, the error share); an exception the line's logger
+    location stands in for; a steady line that stopped; any other line. The strongest item
+    within each group wins. Evidence that reports another component's failure (it names
+    that component, or a callee failed in the same requests) locates nothing here.
     """
-    best: tuple[int, str] | None = None
+    best: tuple[int, float, str] | None = None
     for item in case.own_evidence(component):
-        if item.kind not in _LOCATING_KINDS:
+        if item.kind not in _LOCATING_KINDS or _reports_other(item):
             continue
         value = item.data.get("top_frame") or item.data.get("location")
         if not isinstance(value, str) or not value:
             continue
-        rank = _location_rank(item)
-        if best is None or rank < best[0]:
-            best = (rank, value)
-    return None if best is None else best[1]
+        rank = (_location_rank(item), -item.score, value)
+        if best is None or rank < best:
+            best = rank
+    return None if best is None else best[2]
+
+
+def _reports_other(item: Evidence) -> bool:
+    """The item reports a failure elsewhere (it names it, or a callee failed as well)."""
+    return bool(item.data.get("names") or item.data.get("downstream"))
 
 
 _LOCATING_KINDS = (
@@ -62,14 +70,18 @@ _LOCATING_KINDS = (
 
 def _location_rank(item: Evidence) -> int:
     if item.kind is EvidenceKind.LOG_EXCEPTION:
-        return 0
+        # A frame read from a stack trace names the throwing code; a bare mention only
+        # carries the logger location of the line that reported it.
+        return 0 if item.data.get("language") != "mention" and item.data.get("top_frame") else 3
     change = item.data.get("change")
+    if change == "broken":
+        return 1
     failing = str(item.data.get("level") or "").upper() in ("ERROR", "FATAL", "CRITICAL")
     if item.kind is EvidenceKind.LOG_ERROR_RATE or (failing and change in ("new", "burst")):
-        return 1
-    if change in ("vanished", "dropped"):
         return 2
-    return 3
+    if change in ("vanished", "dropped"):
+        return 4
+    return 5
 
 
 def exception_of(case: CaseFile, component: str) -> Evidence | None:

@@ -87,13 +87,19 @@ def build_evidence(
     with the minutes before the alert, where they are continuous.
     """
     ref = reference or Telemetry()
-    logs = log_evidence(
-        telemetry.logs, baseline=frame.baseline, current=frame.current, reference=ref.logs
-    )
-    metrics = metric_evidence(telemetry.metrics, baseline=frame.baseline, current=frame.current)
     traces = trace_evidence(
         telemetry.spans, baseline=frame.baseline, current=frame.current, reference_spans=ref.spans
     )
+    components = {s.service for s in telemetry.spans} | {m.entity for m in telemetry.metrics}
+    logs = log_evidence(
+        telemetry.logs,
+        baseline=frame.baseline,
+        current=frame.current,
+        reference=ref.logs,
+        entities=components,
+        call_graph=traces.call_graph,
+    )
+    metrics = metric_evidence(telemetry.metrics, baseline=frame.baseline, current=frame.current)
 
     items: list[Evidence] = [*extra, *logs.evidence, *metrics, *traces.evidence]
     items = _dedupe(items)

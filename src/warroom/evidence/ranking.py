@@ -9,8 +9,10 @@ resource      the service's own cpu / memory / network / disk metrics rising   1
 self_time     trace self-time shifts, slow-trace culprit counts                1.0
 edge          call time between two services grew (both ends, see below)       0.6
 errors        trace error origins, exceptions, error-rate logs                 1.0
+flow          broken flows: a line that always followed another stopped        1.0
 functional    new, bursting or vanished log templates                          0.7
-symptom       latency / success-rate / workload metrics, falling resources     0.4
+symptom       latency / success-rate / workload metrics, falling resources,    0.4
+              errors that report another component's failure
 host          node-level metrics (they describe the machine, not the service)  0.1
 ============  ==============================================================  ======
 
@@ -23,7 +25,10 @@ that signal over all entities: a change spread over many services (load, a share
 drifted baseline) counts less than one concentrated in a single service.
 
 Log templates at error level that appeared or burst feed ``errors`` (the service says it
-failed); other template changes feed ``functional``.
+failed); other template changes feed ``functional``. Error items and broken flows that name
+another component (``data["names"]``) or whose requests failed in a callee as well
+(``data["downstream"]``) feed ``symptom``: the service reports a failed call, it did not fail
+on its own.
 ``own`` is the sum of the weighted cause signals (all but symptom and host); an entity with
 ``own`` evidence is a cause candidate.
 
@@ -38,11 +43,16 @@ with a slow callee (threads wait, retries pile up). A cause candidate gains 10 %
 caller above it (its fault explains them) up to 50 %, and 10 % when its earliest onset is the
 earliest among candidates (causes start first).
 
-Fault type, from the evidence mix of the entity: cpu rising -> ``cpu_contention``; memory
-rising -> ``memory_pressure``; errors -> ``exception``; self-time / edge latency with no cpu
-rise -> ``network_delay``; errors with thrown exceptions or failing spans -> ``exception``, error
-lines without them (the code handled a wrong result) or functional log changes with no
-resource change -> ``return``; otherwise ``unknown``.
+Fault type, from the signal family that singled the entity out (weighted values):
+
+- cpu or memory rising strongly (score >= 3), or notably and at least as much as the failure
+  and latency signals: ``cpu_contention`` / ``memory_pressure``;
+- failures (``errors``, ``flow``) at least as strong as the edge latency: ``exception`` when
+  the code threw (the strongest broken flow's requests mostly stopped there or reported an
+  exception; else any notable exception, failing span or error line reporting one), else
+  ``return`` (the requests went on down another path: a wrong value was handled);
+- self-time or edge latency: ``network_delay``; functional log changes alone: ``return``;
+- otherwise ``unknown``.
 """
 
 from __future__ import annotations
@@ -54,6 +64,7 @@ from datetime import datetime
 
 from warroom.domain.debate import FaultType
 from warroom.domain.evidence import Evidence, EvidenceKind, SuspectScore
+from warroom.evidence.logs.exceptions import mentions_exception
 from warroom.evidence.logs.levels import ERROR_LEVELS
 
 WEIGHTS: dict[str, float] = {
@@ -61,6 +72,7 @@ WEIGHTS: dict[str, float] = {
     "self_time": 1.0,
     "edge": 0.6,
     "errors": 1.0,
+    "flow": 1.0,
     "functional": 0.7,
     "symptom": 0.4,
     "host": 0.1,
@@ -68,11 +80,12 @@ WEIGHTS: dict[str, float] = {
 # Within "resource": traffic volume and I/O follow the workload (callers retrying, users
 # waiting), so they move in victims too; cpu and memory saturation rarely do.
 RESOURCE_WEIGHTS: dict[str, float] = {"cpu": 1.0, "memory": 0.6, "network": 0.3, "disk": 0.2}
-CAUSE_SIGNALS = ("resource", "self_time", "edge", "errors", "functional")
+CAUSE_SIGNALS = ("resource", "self_time", "edge", "errors", "flow", "functional")
 EXPLAINED_SYMPTOM = 0.2
 EXPLAINED_OWN = 2 / 3
 CALLER_BONUS, MAX_CALLER_BONUS, FIRST_ONSET_BONUS = 0.1, 0.5, 0.1
 NOTABLE = 1.0
+STRONG = 3.0
 MASS_MIN_ENTITIES = 5
 CONCENTRATION = 0.3
 _THROWN = (EvidenceKind.LOG_EXCEPTION, EvidenceKind.TRACE_ERROR)
@@ -174,25 +187,50 @@ def infer_fault_type(profile: Profile) -> FaultType:
     """The fault type the entity's own evidence points to (see the module docstring)."""
     cat = profile.categories
     cpu, memory = cat.get("cpu", 0.0), cat.get("memory", 0.0)
-    errors = profile.value("errors")
+    code = max(profile.value("errors"), profile.value("flow"))
     latency = max(profile.value("self_time"), profile.value("edge"))
     functional = profile.value("functional")
-    if errors >= NOTABLE and errors >= max(cpu, memory) / 2:
-        # Thrown exceptions and failing calls say "exception"; error lines the code wrote
-        # itself with nothing thrown say it handled a wrong result ("return").
-        thrown = max(
-            (s for s, e in profile.signals.get("errors", []) if e.kind in _THROWN), default=0.0
-        )
-        return FaultType.EXCEPTION if thrown >= NOTABLE / 2 else FaultType.RETURN
-    if cpu >= NOTABLE and cpu >= memory:
-        return FaultType.CPU_CONTENTION
-    if memory >= NOTABLE:
-        return FaultType.MEMORY_PRESSURE
+    saturated = max(cpu, memory)
+    # A strong saturation is the fault; a mild one beside a larger slowdown or failure is
+    # what the slowdown or the failure did to the service.
+    if saturated >= STRONG or (saturated >= NOTABLE and saturated >= max(code, latency)):
+        return FaultType.CPU_CONTENTION if cpu >= memory else FaultType.MEMORY_PRESSURE
+    # Slow calls between services (edges) next to failures point at the network; a service
+    # slow in its own spans while it fails is failing (waiting on a pool, a lock, retries).
+    if code >= NOTABLE and code >= profile.value("edge"):
+        return FaultType.EXCEPTION if _thrown(profile) else FaultType.RETURN
     if latency >= NOTABLE:
         return FaultType.NETWORK_DELAY
     if functional >= NOTABLE:
         return FaultType.RETURN
     return FaultType.UNKNOWN
+
+
+def _thrown(profile: Profile) -> bool:
+    """Whether the failure evidence says the code threw rather than returned a wrong value.
+
+    When a broken flow is the strongest of it, the flow decides: it threw when most of its
+    broken requests stopped right there or reported an exception (``aborted_share``); a
+    request that went on down another path handled a wrong value. Otherwise any notable
+    exception, failing span or error line that reports an exception says it threw.
+    """
+    flows = profile.signals.get("flow", [])
+    errors = profile.signals.get("errors", [])
+    if not flows and not errors:
+        return False
+    top_flow = max((s for s, _ in flows), default=0.0)
+    top_error = max((s for s, _ in errors), default=0.0)
+    if top_flow >= top_error:
+        _, item = max(flows, key=lambda pair: (pair[0], pair[1].id))
+        return float(item.data.get("aborted_share", 0.0)) >= 0.5
+    return any(
+        score >= NOTABLE / 2
+        and (
+            item.kind in _THROWN
+            or mentions_exception(str(item.data.get("example") or item.data.get("template") or ""))
+        )
+        for score, item in errors
+    )
 
 
 def _set_mass(profiles: Mapping[str, Profile]) -> None:
@@ -234,17 +272,22 @@ def _signal(item: Evidence) -> tuple[str, str | None]:
         return "symptom", None
     if item.kind is EvidenceKind.TRACE_LATENCY:
         return ("edge", None) if data.get("edge") else ("self_time", None)
-    if item.kind in (
-        EvidenceKind.TRACE_ERROR,
-        EvidenceKind.LOG_EXCEPTION,
-        EvidenceKind.LOG_ERROR_RATE,
+    if item.kind in (EvidenceKind.LOG_EXCEPTION, EvidenceKind.LOG_ERROR_RATE) or (
+        item.kind is EvidenceKind.LOG_TEMPLATE and data.get("change") == "broken"
     ):
+        # An error that names another component, or that a callee's failure in the same
+        # requests explains, reports a failed call: a symptom of the reporter.
+        if data.get("names") or data.get("downstream"):
+            return "symptom", None
+        return ("flow" if item.kind is EvidenceKind.LOG_TEMPLATE else "errors"), None
+    if item.kind is EvidenceKind.TRACE_ERROR:
         return "errors", None
     if item.kind is EvidenceKind.LOG_TEMPLATE:
         # A template at error level that appeared or burst is the service saying it failed;
         # an info-level one that appeared mostly follows the mix of requests.
         if data.get("level") in ERROR_LEVELS and data.get("change") in ("new", "burst"):
-            return "errors", None
+            propagated = data.get("names") or data.get("downstream")
+            return ("symptom" if propagated else "errors"), None
         return "functional", None
     return "symptom", None
 

@@ -105,6 +105,21 @@ def test_steady_template_that_vanishes_is_reported() -> None:
     assert gone.score >= 1
 
 
+def test_template_items_carry_a_count_series_over_baseline_and_current() -> None:
+    result = log_evidence(system(), baseline=BASELINE, current=CURRENT)
+    (gone,) = by_change(result.evidence, "vanished")
+    (new,) = [e for e in by_change(result.evidence, "new") if e.entity == "db"]
+    for item in (gone, new):
+        points = item.data["series"]
+        times = [t for t, _ in points]
+        assert times == sorted(times) and times[0] == int(T0) and times[-1] < SPLIT + 300
+        assert all(t % 60 == 0 for t in times)  # minutes of the baseline, then of the current
+        before = sum(n for t, n in points if t < SPLIT)
+        after = sum(n for t, n in points if t >= SPLIT)
+        assert (before, after) == (item.data["count_baseline"], item.data["count_current"])
+    assert len(gone.data["series"]) == 15  # 10 baseline minutes and 5 current ones
+
+
 def test_unchanged_templates_raise_nothing() -> None:
     records = steady("api", "c.a.Handler#12 served request {i} in 5ms")
     result = log_evidence(records, baseline=BASELINE, current=CURRENT)

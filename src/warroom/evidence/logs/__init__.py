@@ -7,7 +7,10 @@ Public surface:
   stack traces in Java, Python, Go and Node, and ``Class#line`` logger locations
   (``exceptions``);
 - ``log_evidence`` / ``LogAnalysis``: per-entity comparison of the current window with the
-  baseline, as bounded ``Evidence`` items with stable ids (``analysis``).
+  baseline, as bounded ``Evidence`` items with stable ids (``analysis``), including broken
+  flows: a line that always followed another in the same request (trace id) stopped
+  (``flows``), error lines that name another component (``naming``) and logger locations
+  read back from raw lines when ingest stripped them with the header (``sources``).
 """
 
 from warroom.evidence.logs.analysis import LogAnalysis, log_evidence

@@ -6,6 +6,9 @@ or collapses; and exceptions grouped by (type, top frame). Every finding is test
 exact binomial test on counts scaled by window length (see ``significance``), so three lines
 in a short window are judged as fairly as three thousand.
 
+Template, error-share and volume items carry ``data["series"]``: ``[[epoch_seconds, count],
+...]`` per minute over the baseline and the current window (see ``tally.series``).
+
 Evidence ids are derived from content, so the same input gives the same ids:
 ``log:tmpl:<entity>:<8 hex>``, ``log:exc:<entity>:<8 hex>``, ``log:err:<entity>``,
 ``log:vol:<entity>``. Text inside logs is data: it is counted and quoted, never obeyed.
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -27,10 +30,12 @@ from warroom.evidence.logs.exceptions import (
     location_of,
     locations_in_sources,
 )
+from warroom.evidence.logs.flows import failed_below, flow_evidence, reachable
 from warroom.evidence.logs.levels import ERROR_LEVELS, WARN_LEVELS
 from warroom.evidence.logs.miner import TemplateMiner
+from warroom.evidence.logs.naming import EntityNames
 from warroom.evidence.logs.significance import binomial_lower, binomial_upper, score_of
-from warroom.evidence.logs.tally import Buckets, EntityTally, Occurrences, Tally, tally
+from warroom.evidence.logs.tally import Buckets, EntityTally, Occurrences, Tally, series, tally
 from warroom.ingest.records import LogRecord
 
 PER_ENTITY_LIMIT = 10
@@ -64,15 +69,29 @@ def log_evidence(
     min_score: float = MIN_SCORE,
     miner: TemplateMiner | None = None,
     reference: Sequence[LogRecord] = (),
+    entities: Iterable[str] = (),
+    call_graph: Mapping[str, set[str]] | None = None,
 ) -> LogAnalysis:
     """Compare each entity's current window with its baseline; see the module docstring.
 
     At most ``per_entity_limit`` items per entity and ``total_limit`` in all are returned,
     strongest first; items scoring below ``min_score`` are dropped. ``reference`` records (a
-    known fault-free period) replace the in-window baseline when given.
+    known fault-free period) replace the in-window baseline when given. ``entities`` are
+    further component names (beside those of the records) that error lines may name: such
+    items carry ``data["names"]`` (see ``naming``). With ``call_graph`` (caller -> callees),
+    error and broken-flow items whose requests failed further down as well carry
+    ``data["downstream"]``: the callees that logged errors in the same requests.
     """
     started = time.perf_counter()
-    counts = tally(records, baseline=baseline, current=current, miner=miner, reference=reference)
+    names = EntityNames({*entities, *(r.entity for r in records if r.entity)})
+    counts = tally(
+        records,
+        baseline=baseline,
+        current=current,
+        miner=miner,
+        reference=reference,
+        names=names,
+    )
     found: list[Evidence] = []
     for entity in sorted(counts.entities):
         state = counts.entities[entity]
@@ -82,6 +101,10 @@ def log_evidence(
     exceptions_now = extract_exceptions(counts.exception_records_current)
     exceptions_before = extract_exceptions(counts.exception_records_baseline)
     found += _exception_findings(exceptions_now, exceptions_before, counts, current)
+    reach = reachable(call_graph or {})
+    found += flow_evidence(counts, current, reach)
+    _name_dependencies(found, names)
+    _downstream_failures(found, counts, reach)
     kept = [e for e in found if e.score >= min_score]
     kept = _bounded(kept, per_entity_limit, total_limit)
     _fill_locations(kept)
@@ -103,6 +126,43 @@ def log_evidence(
             "seconds": round(time.perf_counter() - started, 3),
         },
     )
+
+
+def _name_dependencies(items: list[Evidence], names: EntityNames) -> None:
+    """``data["names"]``: other components an error item's example or message names."""
+    for item in items:
+        if "names" in item.data:
+            continue
+        error = item.kind in (EvidenceKind.LOG_EXCEPTION, EvidenceKind.LOG_ERROR_RATE) or (
+            item.data.get("level") in ERROR_LEVELS
+        )
+        if not error:
+            continue
+        text = " ".join(str(item.data.get(key) or "") for key in ("example", "message", "template"))
+        named = names.named(text, item.entity)
+        if named:
+            item.data["names"] = named
+
+
+def _downstream_failures(
+    items: list[Evidence], counts: Tally, reach: Mapping[str, set[str]]
+) -> None:
+    """``data["downstream"]`` of an entity's error items: callees that failed in most of the
+    same requests (the entity passed their failure on)."""
+    by_entity: dict[str, list[str]] = {}
+    for entity, state in counts.entities.items():
+        failing = [tid for tid, t in state.traces_current.items() if t.failed]
+        if failing:
+            by_entity[entity] = failed_below(failing, entity, counts, reach)
+    for item in items:
+        below = by_entity.get(item.entity)
+        if not below or "downstream" in item.data:
+            continue
+        error = item.kind in (EvidenceKind.LOG_EXCEPTION, EvidenceKind.LOG_ERROR_RATE) or (
+            item.data.get("level") in ERROR_LEVELS and item.data.get("change") in ("new", "burst")
+        )
+        if error:
+            item.data["downstream"] = below
 
 
 def _bounded(items: list[Evidence], per_entity: int, total: int) -> list[Evidence]:
@@ -225,7 +285,7 @@ def _template_findings(
         if text in by_text:
             by_text[text].merge(occ)
         else:
-            by_text[text] = occ
+            by_text[text] = occ.copy()
     found: list[Evidence] = []
     for text, occ in by_text.items():
         nb, nc = occ.baseline, occ.current
@@ -286,6 +346,7 @@ def _template_findings(
                     "example": occ.example,
                     "location": location_of(text) or location_of(occ.example),
                     "per_minute": _per_minute(counts.buckets, occ),
+                    "series": series(counts, occ),
                 },
                 source=_source(occ),
             )
@@ -347,6 +408,7 @@ def _error_findings(
                 "example": errors.example,
                 "location": location,
                 "per_minute": _per_minute(counts.buckets, errors),
+                "series": series(counts, errors),
             },
             source=_source(errors),
         )
@@ -402,6 +464,7 @@ def _volume_findings(
                 "rate_current_per_min": round(rate_c * 60, 3),
                 "p_value": p_value,
                 "per_minute": _per_minute(counts.buckets, lines),
+                "series": series(counts, lines),
             },
             source=_source(lines),
         )

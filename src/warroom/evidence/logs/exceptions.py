@@ -184,6 +184,17 @@ def might_hold_exception(message: str) -> bool:
     )
 
 
+_EXCEPTION_WORD = re.compile(r"\b(?:exception|exceptions|traceback|panic)\b", re.IGNORECASE)
+
+
+def mentions_exception(message: str) -> bool:
+    """True when a message reports an exception: a parsable one (class name, stack trace) or,
+    in its first line, the word itself ("catch price exception", "unhandled exception")."""
+    if _EXCEPTION_WORD.search(message.partition("\n")[0]):
+        return True
+    return parse_exception(message) is not None
+
+
 def parse_exception(message: str) -> ParsedException | None:
     """Read one exception from one message, or None when it holds none."""
     if not might_hold_exception(message):

@@ -6,6 +6,16 @@ network and queueing between two services (see `tree.TraceTree.edge_of`). Compar
 baseline and current distributions of each key finds what got slower. In each slow trace the
 service whose spans gained the most self time over their baseline medians is the trace's
 culprit; edge time is charged to the callee.
+
+A shift is also weighed by what it costs the requests it is part of: its gain over the
+median end-to-end time of the baseline traces that hold the key (``impact``). A database call
+that went from 1 to 3 ms in requests that take 300 ms is significant with enough spans, yet
+explains nothing a user sees; a call that gained a second does.
+
+An edge seen fewer than `MIN_SAMPLES` times in the baseline is judged against all edges of
+the baseline together (`references`): the network between two services takes about the same
+few milliseconds wherever it is, so a call that now takes seconds stands out even when the
+baseline saw that call only once or twice.
 """
 
 from __future__ import annotations
@@ -34,6 +44,10 @@ MIN_GAIN_MS = 1.0
 TAIL_QUANTILE = 95.0  # the tail test counts current spans above the baseline's p95
 MIN_TAIL_SHARE = 0.2  # ... and counts only when at least a fifth of them are there
 SLOW_FACTOR = 1.2  # a slow trace is above the baseline p90 of its root and 1.2x its median
+# A gain worth this share of the end-to-end time of its requests keeps half its score.
+IMPACT_SHARE = 0.1
+# Edge samples the pooled edge reference needs (see `references`).
+POOLED_MIN_SAMPLES = 20
 
 
 @dataclass(slots=True)
@@ -44,6 +58,8 @@ class KeyStats:
     current: list[float] = field(default_factory=list)
     current_starts: list[float] = field(default_factory=list)
     sample: tuple[str, int] = ("", 0)
+    # End-to-end duration (root span) of the baseline trace of each baseline span.
+    baseline_roots: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +114,7 @@ def collect(current: Sequence[TraceTree], baseline: Sequence[TraceTree]) -> dict
                         one.sample = (span.source, span.line)
                 else:
                     one.baseline.append(tree.self_ms[i])
+                    one.baseline_roots.append(duration)
     return dict(stats)
 
 
@@ -127,18 +144,62 @@ def tail_z(values: FloatArray, ref: Reference) -> float:
     return (share - expected) / math.sqrt(expected * (1 - expected) / values.size)
 
 
-def latency_evidence(stats: dict[Key, KeyStats], window: TimeWindow) -> list[Evidence]:
+def references(stats: dict[Key, KeyStats]) -> dict[Key, Reference]:
+    """The baseline reference of every key that has one (see the module docstring).
+
+    Keys with `MIN_SAMPLES` baseline spans get their own; edges with fewer share one built
+    from all edge spans of the baseline, when there are `POOLED_MIN_SAMPLES` of them.
+    """
+    refs = {
+        key: reference(one.baseline)
+        for key, one in stats.items()
+        if len(one.baseline) >= MIN_SAMPLES
+    }
+    edges = [v for key, one in stats.items() if key[0] == "edge" for v in one.baseline]
+    if len(edges) >= POOLED_MIN_SAMPLES:
+        pooled = reference(edges)
+        for key in stats:
+            if key[0] == "edge" and key not in refs:
+                refs[key] = pooled
+    return refs
+
+
+def pooled_roots(stats: dict[Key, KeyStats]) -> list[float]:
+    """End-to-end durations of the baseline traces behind every edge span (for `impact`)."""
+    return [v for key, one in stats.items() if key[0] == "edge" for v in one.baseline_roots]
+
+
+def impact(gain_ms: float, roots_ms: Sequence[float]) -> float:
+    """How much a gain matters to its requests, 0..1: ``share / (share + IMPACT_SHARE)``.
+
+    ``share`` is the gain over the median end-to-end time of the requests (1 when unknown).
+    """
+    if not roots_ms:
+        return 1.0
+    typical = float(np.median(np.asarray(roots_ms, dtype=np.float64)))
+    if typical <= 0.0:
+        return 1.0
+    share = max(gain_ms, 0.0) / typical
+    return share / (share + IMPACT_SHARE)
+
+
+def latency_evidence(
+    stats: dict[Key, KeyStats], window: TimeWindow, refs: dict[Key, Reference] | None = None
+) -> list[Evidence]:
     """TRACE_LATENCY per key whose current self time moved up against its baseline.
 
     z is the larger of the median shift in robust baseline sigmas (floored at 1 ms) and the
     tail test (`tail_z`: more spans above the baseline's p95 than the 5 % expected), so both a
-    general slowdown and one hitting a share of the calls count. Score: `score_from_z`.
+    general slowdown and one hitting a share of the calls count. Score: `score_from_z` times
+    `impact` (the gain against the end-to-end time of the requests).
     """
+    refs = references(stats) if refs is None else refs
+    shared_roots = pooled_roots(stats)
     items: list[Evidence] = []
     for key, one in stats.items():
-        if key[0] == "trace" or len(one.baseline) < MIN_SAMPLES or len(one.current) < MIN_SAMPLES:
+        ref = refs.get(key)
+        if key[0] == "trace" or ref is None or len(one.current) < MIN_SAMPLES:
             continue
-        ref = reference(one.baseline)
         cur = np.asarray(one.current, dtype=np.float64)
         median, p90 = float(np.median(cur)), float(np.percentile(cur, 90))
         z_median = (median - ref.median) / ref.scale
@@ -146,7 +207,9 @@ def latency_evidence(stats: dict[Key, KeyStats], window: TimeWindow) -> list[Evi
         gain = max(median - ref.median, p90 - ref.p90)
         if z < NOTABLE_Z or gain < MIN_GAIN_MS:
             continue
-        items.append(_latency_item(key, one, ref, median, p90, z, window))
+        own = len(one.baseline) >= MIN_SAMPLES
+        weight = impact(gain, one.baseline_roots if own else shared_roots)
+        items.append(_latency_item(key, one, ref, median, p90, z, weight, window))
     return items
 
 
@@ -157,6 +220,7 @@ def _latency_item(
     median: float,
     p90: float,
     z: float,
+    weight: float,
     window: TimeWindow,
 ) -> Evidence:
     kind, who, what = key
@@ -182,7 +246,7 @@ def _latency_item(
             f"{label} rose {ref.median:.1f} -> {median:.1f} ms median "
             f"(p90 {ref.p90:.1f} -> {p90:.1f} ms, z={z:.1f}, {len(one.current)} spans)"
         ),
-        score=round(score_from_z(z), 3),
+        score=round(score_from_z(z) * weight, 3),
         data={
             "category": category,
             "self_time": True,
@@ -194,6 +258,8 @@ def _latency_item(
             "current_p90_ms": p90,
             "count": len(one.current),
             "z": round(z, 2),
+            "impact": round(weight, 3),
+            "baseline_spans": len(one.baseline),
         },
         source=EvidenceSource(path=source, lines=[line] if line else []),
     )
@@ -201,14 +267,16 @@ def _latency_item(
 
 def culprits(
     trees: Sequence[TraceTree], refs: dict[Key, Reference]
-) -> tuple[Counter[str], dict[str, float]]:
-    """Per service, how many slow traces it is the culprit of, and the first one's start.
+) -> tuple[Counter[str], dict[str, float], dict[str, list[float]]]:
+    """Per service: how many slow traces it is the culprit of, the first one's start, and in
+    each the share of the trace's duration that the culprit gained.
 
     A trace is slow when its root span exceeds both the baseline p90 and 1.2x the median of
     its root key. Its culprit is the service whose spans gained most self time in total.
     """
     blamed: Counter[str] = Counter()
     first: dict[str, float] = {}
+    shares: dict[str, list[float]] = defaultdict(list)
     for tree in trees:
         root = tree.root
         ref = refs.get(signature(tree))
@@ -234,7 +302,8 @@ def culprits(
             culprit = max(gained, key=lambda s: gained[s])
             blamed[culprit] += 1
             first[culprit] = min(first.get(culprit, math.inf), tree.start)
-    return blamed, first
+            shares[culprit].append(max(gained[culprit], 0.0) / max(duration, 1e-9))
+    return blamed, first, dict(shares)
 
 
 def culprit_evidence(
@@ -246,10 +315,11 @@ def culprit_evidence(
     """TRACE_LATENCY ``trace:slow:<service>`` for services slow traces blame more than usual.
 
     The baseline blames some services too (its own slowest tenth); the score is the rise in
-    the share of traces blaming a service, as a binomial z-score, divided by 3.
+    the share of traces blaming a service, as a binomial z-score, through `score_from_z`,
+    times the impact of the median share of those traces' time the culprit gained.
     """
-    now, first = culprits(current, refs)
-    before, _ = culprits(baseline, refs)
+    now, first, shares = culprits(current, refs)
+    before, _, _ = culprits(baseline, refs)
     n_now, n_before = max(1, len(current)), max(1, len(baseline))
     items: list[Evidence] = []
     for service, count in now.items():
@@ -258,6 +328,8 @@ def culprit_evidence(
         z = (rate - base_rate) / math.sqrt(p * (1 - p) / n_now)
         if z < NOTABLE_Z or count < 3:
             continue
+        share = float(np.median(shares[service]))
+        weight = share / (share + IMPACT_SHARE)
         items.append(
             Evidence(
                 id=f"trace:slow:{service}",
@@ -269,7 +341,7 @@ def culprit_evidence(
                     f"{service} gained the most self time in {count} slow traces "
                     f"({rate:.0%} of traces, baseline {base_rate:.0%}, z={z:.1f})"
                 ),
-                score=round(score_from_z(z), 3),
+                score=round(score_from_z(z) * weight, 3),
                 data={
                     "category": "latency",
                     "self_time": True,
@@ -277,6 +349,8 @@ def culprit_evidence(
                     "share": rate,
                     "baseline_share": base_rate,
                     "z": round(z, 2),
+                    "gained_share": round(share, 3),
+                    "impact": round(weight, 3),
                 },
                 source=EvidenceSource(query="slow-trace culprit"),
             )

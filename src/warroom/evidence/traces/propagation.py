@@ -24,12 +24,11 @@ from warroom.domain.evidence import Evidence, TimeWindow
 from warroom.evidence.metrics.anomaly import epoch
 from warroom.evidence.traces.errors import error_evidence, error_origins
 from warroom.evidence.traces.latency import (
-    MIN_SAMPLES,
     Reference,
     collect,
     culprit_evidence,
     latency_evidence,
-    reference,
+    references,
 )
 from warroom.evidence.traces.tree import TraceTree, build_traces, call_graph
 from warroom.ingest.records import Span
@@ -70,12 +69,8 @@ def trace_evidence(
     window = TimeWindow(start=baseline.start, end=current.end)
 
     stats_by_key = collect(now, before)
-    refs: dict[Any, Reference] = {
-        key: reference(one.baseline)
-        for key, one in stats_by_key.items()
-        if len(one.baseline) >= MIN_SAMPLES
-    }
-    items = latency_evidence(stats_by_key, window)
+    refs: dict[Any, Reference] = references(stats_by_key)
+    items = latency_evidence(stats_by_key, window, refs)
     slow_items, blamed = culprit_evidence(now, before, refs, window)
     items += slow_items
     items += error_evidence(now, before, window)
