@@ -56,6 +56,12 @@ class Settings(BaseSettings):
         "`warroom worker` processes.",
     )
     broker_prefix: str = Field(default="warroom", description="Key and queue prefix on Redis.")
+    repo_roots: list[Path] = Field(
+        default_factory=list,
+        description="Folders under which `POST /api/v1/assets/development` may index a git "
+        "repository (env WARROOM_REPO_ROOTS, a JSON list: '[\"/srv/repos\"]'); empty: any "
+        "folder the server can read, for admin keys.",
+    )
     jwt_secret: SecretStr | None = Field(
         default=None,
         description="HS256 secret (>= 32 bytes) for access tokens; random per process if unset "

@@ -6,6 +6,18 @@ from fastapi.testclient import TestClient
 
 EXPECTED_IDS = {
     "health_get",
+    "assets_development_list",
+    "assets_development_delete",
+    "assets_design_list",
+    "assets_design_delete",
+    "assets_fusion_get",
+    "reports_confirm",
+    "graph_counts",
+    "graph_nodes",
+    "graph_node_get",
+    "graph_neighbourhood",
+    "graph_blast_radius",
+    "graph_path",
     "stats_get",
     "history_list",
     "incidents_runs",

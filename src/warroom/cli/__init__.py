@@ -1,4 +1,4 @@
-"""The command line: `warroom investigate`, `warroom demo`, `warroom runs ...`.
+"""The command line: `warroom investigate`, `demo`, `runs ...`, `assets ...` and the rest.
 
 Bad input exits with code 2 and a message that says what was expected; a file that fails to
 load is named with its line, and the other files are still investigated.
@@ -20,6 +20,7 @@ from rich.markdown import Markdown
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from warroom.assets.development.errors import AssetInputError
+from warroom.cli.assets import assets_app, stored_assets
 from warroom.cli.bench import bench_app
 from warroom.cli.client import ClientConfig, debates_app, incidents_app, reports_app
 from warroom.cli.logs import logs_app
@@ -38,6 +39,7 @@ from warroom.flows.investigation import (
 )
 from warroom.report import render_report
 from warroom.report.pdf import render_pdf
+from warroom.runs.knowledge import save_incident_graph
 from warroom.samples import load_sample_manifest, sample_path
 from warroom.store import BlobStore, Store, open_store
 
@@ -54,6 +56,7 @@ app.add_typer(bench_app, name="bench")
 app.add_typer(incidents_app, name="incidents")
 app.add_typer(debates_app, name="debates")
 app.add_typer(reports_app, name="reports")
+app.add_typer(assets_app, name="assets")
 app.command("serve")(serve)
 app.command("worker")(worker)
 
@@ -110,10 +113,16 @@ class StoreSink:
 
 
 async def _run_investigation(
-    request: InvestigationRequest, settings: Settings, *, show_progress: bool
+    request: InvestigationRequest,
+    settings: Settings,
+    *,
+    show_progress: bool,
+    stored: bool = False,
 ) -> Investigation:
     store = await open_store(settings)
     try:
+        if stored:
+            request.knowledge = await stored_assets(store)
         incident = incident_for(request)
         await store.add_incident(incident=incident)
         run_id = await store.create_run(incident_id=incident.id, kind="investigation")
@@ -166,6 +175,7 @@ async def _run_investigation(
         )
         report = result.report.model_copy(update={"run_id": run_id})
         await store.save_report(report=report)
+        await save_incident_graph(store, report, run_id=run_id)
         await store.set_run_status(run_id=run_id, status="succeeded")
         result.report = report
         return result
@@ -258,6 +268,14 @@ def investigate_cmd(
             "write-ups), files or folders. Repeatable.",
         ),
     ] = None,
+    no_assets: Annotated[
+        bool,
+        typer.Option(
+            "--no-assets",
+            help="Without --repo/--design, the repositories and design documents kept with "
+            "`warroom assets` are used; this skips them.",
+        ),
+    ] = False,
 ) -> None:
     """Investigate an incident from telemetry files and print the report."""
     _check_choice(lang, ("en", "zh"), "--lang")
@@ -281,16 +299,25 @@ def investigate_cmd(
         repo_paths=repo or [],
         design_paths=design or [],
     )
-    _investigate_and_print(request, fmt, lang, out_file, quiet)
+    stored = not (no_assets or repo or design)
+    _investigate_and_print(request, fmt, lang, out_file, quiet, stored=stored)
 
 
 def _investigate_and_print(
-    request: InvestigationRequest, fmt: str, lang: str, out_file: Path | None, quiet: bool
+    request: InvestigationRequest,
+    fmt: str,
+    lang: str,
+    out_file: Path | None,
+    quiet: bool,
+    *,
+    stored: bool = False,
 ) -> None:
     settings = Settings()
     try:
         result = asyncio.run(
-            _run_investigation(request, settings, show_progress=not quiet and err.is_terminal)
+            _run_investigation(
+                request, settings, show_progress=not quiet and err.is_terminal, stored=stored
+            )
         )
     except (NoTelemetryError, AssetInputError) as exc:
         err.print(f"[red]error[/]: {exc}")

@@ -3,6 +3,12 @@
 The blobs are copied into a private temporary folder under their uploaded names (loaders
 and entity detection read file names), the flow runs over that folder, and the results
 (evidence, verdict, report) are stored under the incident and the run.
+
+The store's development and design sources are the run's knowledge (``runs.knowledge``):
+stored repositories are re-indexed from their locations (cached per process), design
+documents and confirmed cases come from the store. After the run the incident's fused
+fragment (``report.knowledge.graph``) is saved as its ``incident`` graph source, so graph
+queries reach it.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from warroom.config import Settings
 from warroom.domain import Asset, Incident
 from warroom.flows.debate import EventSink
 from warroom.flows.investigation import InvestigationRequest, investigate
+from warroom.runs.knowledge import save_incident_graph, stored_knowledge
 from warroom.store import BlobStore, Store
 
 SPEC_KIND = "investigation"
@@ -141,16 +148,19 @@ class InvestigationWork:
         settings = self.settings
         if self.rounds is not None:
             settings = settings.model_copy(update={"debate_rounds": self.rounds})
+        knowledge = await stored_knowledge(self.store)
         folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="warroom-run-"))
         try:
             paths = await asyncio.to_thread(materialise, self.blobs, self.assets, folder)
             request = request_for(self.incident, paths, self.lang)
+            request.knowledge = knowledge
             result = await investigate(
                 request, settings=settings, incident=self.incident, sink=sink
             )
         finally:
             await asyncio.to_thread(shutil.rmtree, folder, True)
         await self.store.save_evidence(incident_id=self.incident.id, items=result.pack.items)
+        await save_incident_graph(self.store, result.report, run_id=self.run_id)
         if self.resumed and await self.store.get_verdict(
             incident_id=self.incident.id, run_id=self.run_id
         ):

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from warroom.domain.graph import EdgeKind, GraphFragment, GraphPath, Node, NodeKind
+from warroom.domain.graph import Edge, EdgeKind, GraphFragment, GraphPath, Node, NodeKind
 from warroom.domain.incident import new_id, utcnow
 from warroom.store.database import Repository
 from warroom.store.errors import NotFoundError, StoreInputError
@@ -42,6 +42,7 @@ from warroom.store.graph_write import (
     NODE_SOURCES,
     as_json,
     check_id,
+    chunks,
     contribution,
     replace_contribution,
 )
@@ -220,6 +221,42 @@ class GraphRepository(Repository):
             )
             for r in rows
         ]
+
+    async def graph_sources_fragment(
+        self,
+        *,
+        kind: GraphSourceKind | str | None = None,
+        source_ids: Sequence[str] | None = None,
+    ) -> GraphFragment:
+        """What the chosen sources contributed, as they saw it (not the fused rows), merged
+        like ``GraphFragment.merge`` in save order: every source of ``kind``, or those of
+        ``source_ids`` (of that kind, when both are given). Unknown ids are left out."""
+        query = select(GraphSourceRow.id).order_by(GraphSourceRow.updated_at, GraphSourceRow.id)
+        if kind is not None:
+            query = query.where(GraphSourceRow.kind == _parse(GraphSourceKind, kind, "kind").value)
+        if source_ids is not None:
+            query = query.where(GraphSourceRow.id.in_(list(source_ids)))
+        ns, es = NODE_SOURCES.c, EDGE_SOURCES.c
+        async with self._db.reading() as session:
+            ids = list(await session.scalars(query))
+            nodes: dict[str, list[Node]] = {i: [] for i in ids}
+            edges: dict[str, list[Edge]] = {i: [] for i in ids}
+            for batch in chunks(ids):
+                rows = await session.execute(
+                    select(ns.source_id, ns.node_id, ns.kind, ns.name, ns.attrs).where(
+                        ns.source_id.in_(batch)
+                    )
+                )
+                for sid, nid, kind_, name, attrs in rows:
+                    nodes[sid].append(Node(id=nid, kind=NodeKind(kind_), name=name, attrs=attrs))
+                rows = await session.execute(
+                    select(es.source_id, es.src, es.kind, es.dst, es.attrs).where(
+                        es.source_id.in_(batch)
+                    )
+                )
+                for sid, src, kind_, dst, attrs in rows:
+                    edges[sid].append(Edge(src=src, dst=dst, kind=EdgeKind(kind_), attrs=attrs))
+        return GraphFragment().merge(*(GraphFragment(nodes=nodes[i], edges=edges[i]) for i in ids))
 
     async def graph_node(self, *, node_id: str) -> Node | None:
         async with self._db.reading() as session:
