@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -403,3 +404,17 @@ def test_the_audit_log_records_the_asset_writes(world: World) -> None:
     assert (200, "test-responder", world.linked) in [
         (e["status_code"], e["key_name"], e["resource_id"]) for e in confirmed
     ]
+
+
+def test_deleting_an_incident_removes_its_graph(world: World) -> None:
+    """Last in this module: it deletes the ``recalled`` incident."""
+    node = f"/api/v1/graph/nodes/incident:{world.recalled}"
+    assert world.client.get(node, headers=world.keys.viewer).status_code == 200
+    gone = world.client.delete(f"/api/v1/incidents/{world.recalled}", headers=world.keys.admin)
+    assert gone.status_code == 204, gone.text
+    assert world.client.get(node, headers=world.keys.viewer).status_code == 404
+    # The repository and the other incidents' graphs stay.
+    method = "/api/v1/graph/nodes/" + quote(world.repo.bug_method, safe=":/")
+    assert world.client.get(method, headers=world.keys.viewer).status_code == 200
+    linked = f"/api/v1/graph/nodes/incident:{world.linked}"
+    assert world.client.get(linked, headers=world.keys.viewer).status_code == 200

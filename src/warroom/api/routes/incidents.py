@@ -150,4 +150,8 @@ async def delete_incident(incident_id: str, store: StoreDep, _key: AdminKey) -> 
     Refused with 409 while one of its runs is queued or running: cancel it first.
     """
     await store.delete_incident(incident_id=incident_id)
+    # The incident's fused graph (saved after its runs) goes with it.
+    for source in await store.list_graph_sources():
+        if source.kind == "incident" and source.location == incident_id:
+            await store.delete_graph_source(source_id=source.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
