@@ -98,7 +98,15 @@ class InlineRunner:
         sink = RecordingSink(self.store, self.broadcaster, run.run_id)
         status, error = RunStatus.SUCCEEDED, None
         try:
-            await self.store.set_run_status(run_id=run.run_id, status=RunStatus.RUNNING)
+            # Shielded like the sink's writes: a cancel never interrupts a write midway.
+            started = asyncio.ensure_future(
+                self.store.set_run_status(run_id=run.run_id, status=RunStatus.RUNNING)
+            )
+            try:
+                await asyncio.shield(started)
+            except asyncio.CancelledError:
+                await started
+                raise
             await run.work(sink)
         except asyncio.CancelledError:
             status = RunStatus.CANCELLED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from warroom.domain.events import RunEvent, RunEventType
@@ -26,8 +27,15 @@ class RecordingSink:
     async def record(
         self, type: RunEventType, role: str | None, payload: dict[str, Any]
     ) -> RunEvent:
-        event = await self.store.append_event(
-            run_id=self.run_id, type=type, role=role, payload=payload
+        # A run is cancelled by cancelling its task; the write in flight still finishes (and
+        # releases its connection and the database's write lock) before the cancel goes on.
+        write = asyncio.ensure_future(
+            self.store.append_event(run_id=self.run_id, type=type, role=role, payload=payload)
         )
+        try:
+            event = await asyncio.shield(write)
+        except asyncio.CancelledError:
+            self.broadcaster.publish(await write)
+            raise
         self.broadcaster.publish(event)
         return event
