@@ -1,6 +1,6 @@
 """Online log-template mining: message strings in, stable template ids out.
 
-The miner works in three steps, in the spirit of Drain:
+The miner works in four steps, in the spirit of Drain:
 
 1. A line's *digit shape* (every digit made ``0``) is looked up first: lines that differ only
    in their digits mask alike, so most lines cost one C-level pass and one dict lookup.
@@ -12,6 +12,9 @@ The miner works in three steps, in the spirit of Drain:
    ``depth`` tokens; the candidate whose constant positions agree most, at least
    ``similarity`` of them, absorbs the line; tokens that disagree are generalised part by part
    (``user=alice`` and ``user=bob`` give ``user=<*>``).
+4. A line that still fits nowhere joins a cluster alike but at one word position once
+   ``VARIED_AFTER`` clusters, each with its own word there, show that the position holds a
+   value (``User alice logged in`` ... ``User <*> logged in``), wherever the position is.
 
 What a caller may rely on:
 
@@ -50,6 +53,12 @@ _SEQUENCE_CACHE_LIMIT = 100_000
 # Examples keep this many characters (the refinement pass relies on it to know one is whole).
 EXAMPLE_CHARS = 1_000
 _FALLBACK_FROM = 2  # key index of the second leading token (index 0 is the length)
+# A word position is taken for a variable once this many clusters, alike but for their own
+# word there, exist (``TemplateMiner._varied``).
+VARIED_AFTER = 10
+# ... among the newest this many clusters of a group (a bound on the cost of a line that fits
+# nowhere, where many statements share a length and leading words).
+_VARIED_SCAN = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +133,8 @@ class TemplateMiner:
         self._masker = TokenMasker()
         self._clusters: list[_Cluster] = []
         self._buckets: dict[tuple[object, ...], list[_Cluster]] = {}
+        # (key index j, the key without index j) -> the clusters keyed so: alike but at j.
+        self._siblings: dict[tuple[object, ...], list[_Cluster]] = {}
         self._by_sequence: dict[tuple[str, ...], _Cluster] = {}
         # Shape key -> its group. The key is the line's digit shape, extended by the masks of
         # the tokens that kept digits where there are such (see ``_kept_at``).
@@ -321,9 +332,11 @@ class TemplateMiner:
         cluster = self._by_sequence.get(tuple(tokens))
         if cluster is None:
             key = self._key(tokens)
-            cluster = self._best(
-                self._buckets.get(key, ()), _probe(tokens)
-            ) or self._best_elsewhere(key, tokens)
+            cluster = (
+                self._best(self._buckets.get(key, ()), _probe(tokens))
+                or self._best_elsewhere(key, tokens)
+                or self._varied(key, tokens, [self._siblings.get(k) for k in self._group_keys(key)])
+            )
         return cluster.id if cluster is not None else None
 
     def template(self, template_id: int) -> Template:
@@ -388,24 +401,172 @@ class TemplateMiner:
                         return found
         return None
 
+    def _varied(
+        self,
+        key: tuple[object, ...],
+        tokens: list[str],
+        groups: list[list[_Cluster] | None],
+    ) -> _Cluster | None:
+        """A cluster alike but for one word position that has been seen with many values.
+
+        A line that fits no cluster joins one that agrees with it (``similarity`` of the other
+        constant positions) but for one position, once ``VARIED_AFTER`` such clusters, each
+        with its own word there, exist: a position that took that many words in one context
+        holds a value. The position is a leading one (``groups``: the clusters keyed alike but
+        at one index, see ``_group_keys``) or a later one (clusters of the line's own bucket).
+        Cost: one pass over at most ``_VARIED_SCAN`` clusters a group, only for lines that fit
+        no cluster, only where there are ``VARIED_AFTER`` of them.
+        """
+        probe: list[str] | None = None
+        for at, group in enumerate(groups):
+            if group is not None and len(group) >= VARIED_AFTER:
+                probe = _probe(tokens)
+                found = self._alike_but_at(group[-_VARIED_SCAN:], probe, at)
+                if found is not None:
+                    return found
+        bucket = self._buckets.get(key)
+        if bucket is None or len(bucket) < VARIED_AFTER:
+            return None
+        return self._alike_but_one(bucket[-_VARIED_SCAN:], probe or _probe(tokens))
+
+    def _alike_but_at(self, group: list[_Cluster], probe: list[str], at: int) -> _Cluster | None:
+        """The cluster of ``group`` alike with ``probe`` but at ``at``, if that position varies.
+
+        It varies when ``VARIED_AFTER`` clusters differ there only, or one already has ``<*>``
+        there (such a cluster is preferred: later values all go to it).
+        """
+        threshold = self.similarity
+        n = len(probe)
+        word = probe[at]
+        seen = 0
+        best: _Cluster | None = None
+        best_rank = (False, -1.0)
+        for cluster in group:
+            have = cluster.tokens
+            held = have[at]
+            if held == word:
+                continue
+            wild = held == WILDCARD
+            fixed = n - have.count(WILDCARD) - (not wild)
+            if fixed <= 0:
+                continue
+            sim = sum(map(eq, have, probe)) / fixed
+            if sim < threshold:
+                continue
+            seen = VARIED_AFTER if wild else seen + 1
+            rank = (wild, sim)
+            if rank > best_rank:
+                best, best_rank = cluster, rank
+        return best if seen >= VARIED_AFTER else None
+
+    def _alike_but_one(self, bucket: list[_Cluster], probe: list[str]) -> _Cluster | None:
+        """The cluster of ``bucket`` alike with ``probe`` but at the first position that varies.
+
+        A cluster votes for each constant position it differs at when the others agree enough
+        without it; a position with ``VARIED_AFTER`` votes varies.
+        """
+        threshold = self.similarity
+        n = len(probe)
+        votes: dict[int, int] = {}
+        best: dict[int, tuple[float, _Cluster]] = {}
+        for cluster in bucket:
+            have = cluster.tokens
+            fixed = n - have.count(WILDCARD)
+            agree = sum(map(eq, have, probe))
+            if fixed < 2 or agree == fixed or agree / (fixed - 1) < threshold:
+                continue
+            sim = agree / (fixed - 1)
+            for i in compress(count(), map(ne, have, probe)):
+                if have[i] != WILDCARD:
+                    votes[i] = votes.get(i, 0) + 1
+                    if i not in best or sim > best[i][0]:
+                        best[i] = (sim, cluster)
+        for i in sorted(votes):
+            if votes[i] >= VARIED_AFTER:
+                return best[i][1]
+        return None
+
+    @staticmethod
+    def _group_keys(key: tuple[object, ...]) -> list[tuple[object, ...]]:
+        """Per leading index of ``key``: the key of the clusters keyed alike but there."""
+        if len(key) == 3:
+            n, a, b = key
+            return [(1, n, b), (2, n, a)]
+        return [(j, *key[:j], *key[j + 1 :]) for j in range(1, len(key))]
+
+    def _refile(self, cluster: _Cluster, key: tuple[object, ...]) -> None:
+        """Index a cluster just generalised at a leading word under its new ``key``.
+
+        It joins its new bucket and moves to the newest end of its groups, so that ``_varied``,
+        which reads the newest clusters of a group, keeps finding it.
+        """
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            self._buckets[key] = [cluster]
+        elif cluster not in bucket:
+            bucket.append(cluster)
+        siblings = self._siblings
+        for group_key in self._group_keys(key):
+            group = siblings.get(group_key)
+            if group is None:
+                siblings[group_key] = [cluster]
+                continue
+            if cluster in group:
+                group.remove(cluster)
+            group.append(cluster)
+
     def _place(self, tokens: list[str], example: str) -> _Cluster:
         key = self._key(tokens)
         bucket = self._buckets.get(key)
         cluster = None
-        if bucket is None:
-            bucket = self._buckets[key] = []
-        else:
+        if bucket is not None:
             cluster = self._best(bucket, _probe(tokens))
         if cluster is None:
             cluster = self._best_elsewhere(key, tokens)
         if cluster is None:
-            cluster = _Cluster(len(self._clusters) + 1, tokens, example[:EXAMPLE_CHARS])
-            self._clusters.append(cluster)
-            bucket.append(cluster)
+            siblings = self._siblings
+            if len(key) == 3:
+                # ``_group_keys`` inlined for the usual depth: every new template comes here.
+                n, first, second = key
+                group_keys: Sequence[tuple[object, ...]] = ((1, n, second), (2, n, first))
+            else:
+                # Lines of one token have no context to vary in: they are never grouped.
+                group_keys = self._group_keys(key) if len(tokens) > 1 else ()
+            groups = [siblings.get(group_key) for group_key in group_keys]
+            many = bucket is not None and len(bucket) >= VARIED_AFTER
+            for group in groups:
+                if many or (group is not None and len(group) >= VARIED_AFTER):
+                    many = True
+                    break
+            if many:
+                cluster = self._varied(key, tokens, groups)
+            if cluster is None:
+                cluster = _Cluster(len(self._clusters) + 1, tokens, example[:EXAMPLE_CHARS])
+                self._clusters.append(cluster)
+                if bucket is None:
+                    self._buckets[key] = [cluster]
+                else:
+                    bucket.append(cluster)
+                for group_key, group in zip(group_keys, groups, strict=True):
+                    if group is None:
+                        siblings[group_key] = [cluster]
+                    else:
+                        group.append(cluster)
+                return cluster
+            before = self._key(cluster.tokens)
+            self._merge(cluster.tokens, tokens)
+            after = self._key(cluster.tokens)
+            if after != before:
+                # A leading word became ``<*>``: later values find the cluster by that key.
+                self._refile(cluster, after)
             return cluster
-        have = cluster.tokens
+        self._merge(cluster.tokens, tokens)
+        return cluster
+
+    @staticmethod
+    def _merge(have: list[str], tokens: list[str]) -> None:
+        """Generalise the template ``have`` to cover ``tokens`` (of the same length)."""
         # Positions that differ, found in C; a template ``<*>`` there stays as it is.
         for i in compress(count(), map(ne, have, tokens)):
             if have[i] != WILDCARD:
                 have[i] = merge_tokens(have[i], tokens[i])
-        return cluster
