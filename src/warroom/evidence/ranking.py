@@ -64,6 +64,7 @@ from datetime import datetime
 
 from warroom.domain.debate import FaultType
 from warroom.domain.evidence import Evidence, EvidenceKind, SuspectScore
+from warroom.evidence.calls import reachable
 from warroom.evidence.logs.exceptions import mentions_exception
 from warroom.evidence.logs.levels import ERROR_LEVELS
 
@@ -137,7 +138,7 @@ def rank_suspects(
     profiles = _profiles(items)
     _set_mass(profiles)
     own = {name: p.own() for name, p in profiles.items()}
-    reach = _reachable(call_graph)
+    reach = reachable(call_graph)
     callers = _reverse(reach)
     candidates = [n for n, v in own.items() if v >= NOTABLE]
     first_onset = min(
@@ -290,22 +291,6 @@ def _signal(item: Evidence) -> tuple[str, str | None]:
             return ("symptom" if propagated else "errors"), None
         return "functional", None
     return "symptom", None
-
-
-def _reachable(graph: Mapping[str, set[str]]) -> dict[str, set[str]]:
-    """Transitive callees of every caller (the entity itself excluded, cycles tolerated)."""
-    out: dict[str, set[str]] = {}
-    for start in graph:
-        seen: set[str] = set()
-        stack = list(graph[start])
-        while stack:
-            node = stack.pop()
-            if node in seen or node == start:
-                continue
-            seen.add(node)
-            stack.extend(graph.get(node, ()))
-        out[start] = seen
-    return out
 
 
 def _reverse(reach: Mapping[str, set[str]]) -> dict[str, set[str]]:

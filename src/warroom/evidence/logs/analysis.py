@@ -24,13 +24,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from warroom.domain.evidence import Evidence, EvidenceKind, EvidenceSource, TimeWindow
+from warroom.evidence.calls import reachable
 from warroom.evidence.logs.exceptions import (
     ExceptionInfo,
     extract_exceptions,
     location_of,
     locations_in_sources,
 )
-from warroom.evidence.logs.flows import failed_below, flow_evidence, reachable
+from warroom.evidence.logs.flows import failed_below, flow_evidence
 from warroom.evidence.logs.levels import ERROR_LEVELS, WARN_LEVELS
 from warroom.evidence.logs.miner import TemplateMiner
 from warroom.evidence.logs.naming import EntityNames

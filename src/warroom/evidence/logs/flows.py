@@ -81,22 +81,6 @@ class _Pair:
     onset: float | None
 
 
-def reachable(graph: Mapping[str, set[str]]) -> dict[str, set[str]]:
-    """Everything each caller reaches through calls (itself excluded; cycles tolerated)."""
-    out: dict[str, set[str]] = {}
-    for start in graph:
-        seen: set[str] = set()
-        stack = list(graph[start])
-        while stack:
-            node = stack.pop()
-            if node in seen or node == start:
-                continue
-            seen.add(node)
-            stack.extend(graph.get(node, ()))
-        out[start] = seen
-    return out
-
-
 def failed_below(
     trace_ids: Sequence[str], entity: str, counts: Tally, reach: Mapping[str, set[str]]
 ) -> list[str]:
