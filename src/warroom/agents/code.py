@@ -9,7 +9,7 @@ from warroom.agents.reasoning import build_hypothesis, location_of, top_componen
 from warroom.config import Settings
 from warroom.domain.debate import Citation, Claim, CodeFindings, Hypothesis
 from warroom.domain.evidence import Evidence, EvidenceKind
-from warroom.domain.graph import CodeLink
+from warroom.domain.graph import CodeLink, node_key
 from warroom.llm import RoleOutcome, UsageLedger
 
 ROLE = "code"
@@ -22,10 +22,6 @@ def fix_for(case: CaseFile, component: str, fault: str, location: str | None) ->
         return say(key, case.lang, component=component, location=where)
     except KeyError:
         return say("fix.unknown", case.lang, component=component, location=where)
-
-
-def _key(value: str) -> str:
-    return value.partition(":")[2] if ":" in value else value
 
 
 def code_evidence(case: CaseFile, component: str) -> tuple[Evidence | None, Evidence | None]:
@@ -50,16 +46,29 @@ def code_evidence(case: CaseFile, component: str) -> tuple[Evidence | None, Evid
     return link, change
 
 
-def with_code(case: CaseFile, hypothesis: Hypothesis) -> tuple[Hypothesis, CodeLink | None]:
+def _change_facts(change: Evidence) -> dict[str, str]:
+    """What the phrases about a code change name: short sha, summary, author, date."""
+    return {
+        "sha": str(change.data.get("sha", ""))[:10],
+        "summary": str(change.data.get("summary", "")),
+        "author": str(change.data.get("author", "")),
+        "date": str(change.data.get("authored_at") or "")[:10],
+    }
+
+
+def with_code(
+    case: CaseFile, hypothesis: Hypothesis
+) -> tuple[Hypothesis, CodeLink | None, Evidence | None]:
     """The hypothesis with cited claims about the failing method and the change that last
-    touched it, when development assets reach this component."""
+    touched it, when development assets reach this component; with the link and the
+    change evidence it cited."""
     link_item, change = code_evidence(case, hypothesis.component)
     if link_item is None:
-        return hypothesis, None
+        return hypothesis, None, None
     link = CodeLink.model_validate(link_item.data)
     lang = case.lang
-    owners = ", ".join(_key(o) for o in link.owners[:3]) or say("code.no_owner", lang)
-    method = _key(link.method).rsplit(".", 1)[-1] if link.method else link.frame
+    owners = ", ".join(node_key(o) for o in link.owners[:3]) or say("code.no_owner", lang)
+    method = node_key(link.method).rsplit(".", 1)[-1] if link.method else link.frame
     place = f"{link.file}:{link.line}" if link.file and link.line else (link.file or link.frame)
     claims = [
         Claim(
@@ -78,17 +87,9 @@ def with_code(case: CaseFile, hypothesis: Hypothesis) -> tuple[Hypothesis, CodeL
         )
     ]
     if change is not None:
-        when = str(change.data.get("authored_at") or "")[:10]
         claims.append(
             Claim(
-                text=say(
-                    "code.changed",
-                    lang,
-                    sha=str(change.data.get("sha", ""))[:10],
-                    summary=change.data.get("summary", ""),
-                    author=change.data.get("author", ""),
-                    date=when,
-                ),
+                text=say("code.changed", lang, **_change_facts(change)),
                 citations=[Citation(evidence_id=change.id, role="support")],
             )
         )
@@ -98,6 +99,7 @@ def with_code(case: CaseFile, hypothesis: Hypothesis) -> tuple[Hypothesis, CodeL
             update={"claims": [*hypothesis.claims, *claims], "code_location": location}
         ),
         link,
+        change,
     )
 
 
@@ -107,29 +109,18 @@ def offline(case: CaseFile) -> CodeFindings:
     ]
     if not hypotheses:
         return CodeFindings(root_cause="", confidence=0.0)
-    lead, link = with_code(case, hypotheses[0])
+    lead, link, change = with_code(case, hypotheses[0])
     hypotheses[0] = lead
     location = lead.code_location or location_of(case, lead.component)
     fix = fix_for(case, lead.component, lead.fault_type.value, location)
-    commit = None
-    if link is not None:
-        commit = link.last_commit or (link.suspect_commits[0] if link.suspect_commits else None)
-        _, change = code_evidence(case, lead.component)
-        if change is not None:
-            fix += say(
-                "fix.commit",
-                case.lang,
-                sha=str(change.data.get("sha", ""))[:10],
-                summary=change.data.get("summary", ""),
-                author=change.data.get("author", ""),
-                date=str(change.data.get("authored_at") or "")[:10],
-            )
+    if change is not None:
+        fix += say("fix.commit", case.lang, **_change_facts(change))
     return CodeFindings(
         root_cause=lead.statement,
         evidence_chain=lead.claims,
         code_location=location,
-        suspect_commit=commit,
-        owners=[_key(o) for o in link.owners] if link else [],
+        suspect_commit=link.suspect_commit if link else None,
+        owners=[node_key(o) for o in link.owners] if link else [],
         fix_suggestion=fix,
         confidence=lead.confidence,
         hypotheses=hypotheses,

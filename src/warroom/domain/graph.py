@@ -86,6 +86,12 @@ def node_id(kind: NodeKind, key: str) -> str:
     return f"{kind.value}:{key}"
 
 
+def node_key(value: str) -> str:
+    """The key of a node id (``table:orders`` → ``orders``); a bare key stays as it is."""
+    kind, sep, key = value.partition(":")
+    return key if sep and kind in NodeKind._value2member_map_ else value
+
+
 _PARAM = re.compile(r"\{[^}/]*\}|<[^>/]*>|:[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -182,3 +188,9 @@ class CodeLink(BaseModel):
     )
     owners: list[str] = Field(default_factory=list, description="Team or person node ids.")
     how: str = ""
+
+    @property
+    def suspect_commit(self) -> str | None:
+        """The commit most likely to have introduced the fault: the one that last changed the
+        line before the alert, else the newest that touched the method."""
+        return self.last_commit or (self.suspect_commits[0] if self.suspect_commits else None)

@@ -39,6 +39,7 @@ from warroom.domain.graph import (
     Node,
     NodeKind,
     node_id,
+    node_key,
 )
 from warroom.domain.incident import Incident
 from warroom.domain.knowledge import CommitInfo, DomainPlacement, KnowledgeView, SimilarCase
@@ -110,22 +111,14 @@ class _Adjacency:
             self.into.setdefault(e.dst, []).append(e)
 
     def targets(self, src: str, kind: EdgeKind, prefix: str = "") -> list[str]:
-        found = {e.dst for e in self.out.get(src, []) if e.kind is kind}
-        return sorted(found & self._with(prefix))
+        return self._known({e.dst for e in self.out.get(src, []) if e.kind is kind}, prefix)
 
     def sources(self, dst: str, kind: EdgeKind, prefix: str = "") -> list[str]:
-        return sorted(
-            {e.src for e in self.into.get(dst, []) if e.kind is kind} & self._with(prefix)
-        )
+        return self._known({e.src for e in self.into.get(dst, []) if e.kind is kind}, prefix)
 
-    def _with(self, prefix: str) -> set[str]:
-        return {i for i in self.nodes if i.startswith(prefix)} if prefix else set(self.nodes)
-
-
-def _name(value: str) -> str:
-    """The key of a node id (``table:orders`` → ``orders``); a bare key stays as it is."""
-    kind, sep, key = value.partition(":")
-    return key if sep and kind in NodeKind._value2member_map_ else value
+    def _known(self, ids: set[str], prefix: str) -> list[str]:
+        """The ids that are nodes of the fragment and start with ``prefix``, sorted."""
+        return sorted(i for i in ids if i in self.nodes and i.startswith(prefix))
 
 
 def _commit_info(graph: _Adjacency, sha: str) -> CommitInfo:
@@ -142,17 +135,13 @@ def _commit_info(graph: _Adjacency, sha: str) -> CommitInfo:
     )
 
 
-def _suspect_commit(link: CodeLink) -> str | None:
-    return link.last_commit or (link.suspect_commits[0] if link.suspect_commits else None)
-
-
 def _team(owners: Sequence[str]) -> str | None:
     teams = [o for o in owners if o.startswith("team:")]
-    return _name(teams[0]) if teams else None
+    return node_key(teams[0]) if teams else None
 
 
 def _where(link: CodeLink) -> str:
-    method = _name(link.method) if link.method else None
+    method = node_key(link.method) if link.method else None
     place = f"{link.file}:{link.line}" if link.file and link.line else (link.file or link.frame)
     return f"{method.rsplit('.', 1)[-1]} ({place})" if method else place
 
@@ -160,7 +149,7 @@ def _where(link: CodeLink) -> str:
 def _link_evidence(
     link: CodeLink, source: Evidence, graph: _Adjacency, pack: EvidencePack
 ) -> list[Evidence]:
-    owners = ", ".join(_name(o) for o in link.owners[:3]) or "no recorded owner"
+    owners = ", ".join(node_key(o) for o in link.owners[:3]) or "no recorded owner"
     items = [
         Evidence(
             id=f"code:link:{_short_id(link.evidence_id, link.frame)}",
@@ -174,7 +163,7 @@ def _link_evidence(
             source=EvidenceSource(path=link.file or "", lines=[link.line] if link.line else []),
         )
     ]
-    sha = _suspect_commit(link)
+    sha = link.suspect_commit
     if sha:
         commit = _commit_info(graph, sha)
         when = f" on {commit.authored_at:%Y-%m-%d %H:%M}" if commit.authored_at else ""
@@ -237,12 +226,12 @@ def _placement(
     context = contexts[0] if contexts else None
     return DomainPlacement(
         component=component,
-        bounded_context=_name(context) if context else None,
-        aggregate_root=_name(aggregate) if aggregate else None,
-        entities=[_name(e) for e in entities],
-        tables=[_name(t) for t in tables],
-        endpoints=sorted({_name(e) for e in endpoints}),
-        depends_on_contexts=[_name(c) for c in reached if c != context],
+        bounded_context=node_key(context) if context else None,
+        aggregate_root=node_key(aggregate) if aggregate else None,
+        entities=[node_key(e) for e in entities],
+        tables=[node_key(t) for t in tables],
+        endpoints=sorted({node_key(e) for e in endpoints}),
+        depends_on_contexts=[node_key(c) for c in reached if c != context],
     )
 
 
@@ -296,7 +285,7 @@ def _symptom_to_cause(fused: GraphFragment, symptom: str, lead: CodeLink) -> Gra
         nodes=fused.nodes, edges=[e for e in fused.edges if e.kind in _PATH_EDGES]
     )
     path = symptom_to_cause(walkable, symptom=symptom, cause=target, max_depth=8)
-    sha = _suspect_commit(lead)
+    sha = lead.suspect_commit
     if path is None or sha is None:
         return path
     commit = node_id(NodeKind.COMMIT, sha)
@@ -368,7 +357,7 @@ def gather_knowledge(
                 continue
             attrs = hit.case.attrs
             case = SimilarCase(
-                case_id=_name(hit.case.id),
+                case_id=node_key(hit.case.id),
                 title=hit.case.name,
                 score=round(hit.score, 3),
                 root_cause=str(attrs.get("root_cause", "")),
@@ -391,7 +380,7 @@ def gather_knowledge(
 
     commits: list[CommitInfo] = []
     for link, _ in pairs:
-        sha = _suspect_commit(link)
+        sha = link.suspect_commit
         if sha and all(c.sha != sha for c in commits):
             commits.append(_commit_info(graph, sha))
 
@@ -441,7 +430,7 @@ def enrich_verdict(verdict: Verdict, view: KnowledgeView, pack: EvidencePack) ->
     update: dict[str, object] = {}
     if link.file and link.line:
         update["code_location"] = f"{link.file}:{link.line}"
-    sha = _suspect_commit(link)
+    sha = link.suspect_commit
     if sha and not verdict.suspect_commit:
         update["suspect_commit"] = sha
     team = _team(link.owners)
