@@ -49,6 +49,7 @@ from warroom.domain.verdict import Verdict
 _PATH_EDGES = {EdgeKind.CALLS, EdgeKind.BELONGS_TO, EdgeKind.CONTAINS, EdgeKind.HANDLES}
 _MAX_GRAPH_NODES = 150
 _MIN_CASE_SCORE = 0.5
+PROBLEMS_PER_REPOSITORY = 20  # unreadable files named per repository
 
 
 @dataclass
@@ -68,6 +69,15 @@ class KnowledgeSources:
     def cases(self) -> list[Node]:
         return [n for n in self.design.nodes if n.kind is NodeKind.CASE]
 
+    def add_repository(self, index: RepoIndex, *, note: str = "") -> None:
+        """Use ``index``; name it (``note`` is appended inside the brackets) and list the
+        first files it could not read."""
+        self.repos.append(index)
+        self.names.append(f"repository {index.name} ({index.stats.files} files{note})")
+        self.problems += [
+            f"{index.name}:{p.path}: {p.reason}" for p in index.errors[:PROBLEMS_PER_REPOSITORY]
+        ]
+
 
 def load_sources(
     repo_paths: Sequence[Path] = (),
@@ -80,10 +90,7 @@ def load_sources(
     store. A design file that cannot be read is listed in ``problems``; the rest loads."""
     sources = KnowledgeSources()
     for path in repo_paths:
-        index = index_repository(path)
-        sources.repos.append(index)
-        sources.names.append(f"repository {index.name} ({index.stats.files} files)")
-        sources.problems += [f"{index.name}:{p.path}: {p.reason}" for p in index.errors[:20]]
+        sources.add_repository(index_repository(path))
     fragments: list[GraphFragment] = [stored] if stored is not None else []
     if design_paths:
         design = load_design(list(design_paths))

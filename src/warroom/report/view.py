@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from warroom.domain import Evidence, Report
+from warroom.domain.graph import node_key
 from warroom.report.i18n import label, t, yes_no
 
 OTHER_EVIDENCE_LIMIT = 30
@@ -167,7 +168,7 @@ def _path_steps(report: Report) -> list[str]:
     for i, node in enumerate(path.nodes):
         name = node.name.rsplit(".", 1)[-1] if node.kind.value in ("class", "method") else node.name
         if node.kind.value == "commit":
-            name = node.id.partition(":")[2][:10] + (f" ({node.name})" if node.name else "")
+            name = node_key(node.id)[:10] + (f" ({node.name})" if node.name else "")
         if i:
             edge = path.edges[i - 1]
             forward = edge.src == path.nodes[i - 1].id

@@ -29,7 +29,6 @@ from warroom.flows.knowledge import KnowledgeSources
 from warroom.store import GraphSourceInfo, GraphSourceKind, Store, StoreInputError
 
 DEFAULT_MAX_COMMITS = 5000
-_PROBLEMS_PER_REPOSITORY = 20
 log = logging.getLogger(__name__)
 
 
@@ -140,19 +139,13 @@ def _index_all(
                 f"source with `warroom assets remove {source.id}`"
             )
             continue
-        knowledge.repos.append(index)
         stored = source.stats.get("head")
         stale = (
             f"; the stored graph is of {stored[:10]}, re-add the repository to refresh it"
             if isinstance(stored, str) and stored and stored != index.head
             else ""
         )
-        knowledge.names.append(
-            f"repository {index.name} ({index.stats.files} files, HEAD {index.head[:10]}{stale})"
-        )
-        knowledge.problems += [
-            f"{index.name}:{p.path}: {p.reason}" for p in index.errors[:_PROBLEMS_PER_REPOSITORY]
-        ]
+        knowledge.add_repository(index, note=f", HEAD {index.head[:10]}{stale}")
     return knowledge
 
 
