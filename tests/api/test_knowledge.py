@@ -13,8 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import FILE_LIMIT, REQUEST_LIMIT, Keys, make_keys
-from tests.assets.repos import SampleRepo, build_java_repo
-from tests.flows.test_knowledge import JAVA_AT, write_incident_logs
+from tests.assets.repos import JAVA_AT, SampleRepo, build_java_repo, write_incident_logs
 from warroom.api import Limits, create_app
 from warroom.config import Settings
 

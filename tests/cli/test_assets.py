@@ -9,8 +9,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tests.assets.repos import JAVA_SERVICE_FILE, SampleRepo, build_java_repo
-from tests.flows.test_knowledge import JAVA_AT, write_incident_logs
+from tests.assets.repos import (
+    JAVA_AT,
+    JAVA_SERVICE_FILE,
+    SampleRepo,
+    build_java_repo,
+    write_incident_logs,
+)
 from warroom.cli import app
 
 DESIGN = Path(__file__).parents[1] / "assets" / "design" / "data"

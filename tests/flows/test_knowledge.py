@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.assets.repos import SampleRepo, build_java_repo, build_python_repo
+from tests.assets.repos import (
+    JAVA_AT,
+    SampleRepo,
+    build_java_repo,
+    build_python_repo,
+    write_incident_logs,
+)
 from warroom.cli import app
 from warroom.config import Settings
 from warroom.domain.evidence import EvidenceKind
@@ -19,36 +25,6 @@ from warroom.flows.investigation import Investigation, InvestigationRequest, inv
 from warroom.report import render_report
 
 DESIGN = Path(__file__).parents[1] / "assets" / "design" / "data"
-
-
-def write_incident_logs(repo: SampleRepo, folder: Path, at: datetime) -> Path:
-    """Healthy request lines for 25 minutes, then the repository's failure every 14 s from
-    five minutes before ``at``: what the service's log file would hold."""
-    first = repo.log_lines[0]
-    stamp_len = len("2024-03-21 10:15:02.123")
-    python = "," in first[:stamp_len]
-    lines: list[str] = []
-    t = at - timedelta(minutes=20)
-    i = 0
-    while t < at + timedelta(minutes=5):
-        ms = f"{t.microsecond // 1000:03d}"
-        stamp = t.strftime("%Y-%m-%d %H:%M:%S") + ("," if python else ".") + ms
-        if python:
-            lines.append(f"{stamp} INFO [app.routers.items] GET /items/{i} 200")
-        else:
-            lines.append(
-                f"{stamp}  INFO 1 --- [nio-8080-exec-{i % 9 + 1}] "
-                f"c.s.o.w.OrderController#27 : GET /api/orders/{1000 + i} 200"
-            )
-        if t >= at - timedelta(minutes=5) and i % 2 == 0:
-            lines.append(stamp + first[stamp_len:])
-            lines += repo.log_lines[1:]
-        t += timedelta(seconds=7)
-        i += 1
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{repo.service}.log"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder
 
 
 async def _investigate(
@@ -62,9 +38,6 @@ async def _investigate(
         design_paths=list(design),
     )
     return await investigate(request, settings=Settings())
-
-
-JAVA_AT = datetime(2024, 3, 21, 10, 15, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

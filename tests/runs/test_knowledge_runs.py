@@ -11,8 +11,14 @@ from typing import Any
 
 import pytest
 
-from tests.assets.repos import ALICE, GitWriter, SampleRepo, build_java_repo
-from tests.flows.test_knowledge import JAVA_AT, write_incident_logs
+from tests.assets.repos import (
+    ALICE,
+    JAVA_AT,
+    GitWriter,
+    SampleRepo,
+    build_java_repo,
+    write_incident_logs,
+)
 from tests.runs.cluster import Cluster, collect
 from tests.services import stop_worker
 from warroom.assets.design import load_design
